@@ -1,0 +1,211 @@
+import type { Db } from '../database/connection.js';
+import type { AuditEventTable } from '../database/schema.js';
+import { genesisHash, hashEvent } from './chain.js';
+
+/**
+ * How the first bad event was tampered with:
+ * - edited: its stored content no longer hashes to its stored hash, or it was changed and
+ *   re-hashed so that the next event no longer links to it;
+ * - deleted: one or more sequence numbers are missing before it;
+ * - inserted: it does not link to its predecessor, but its successor does;
+ * - reordered: its content hashes correctly under another nearby sequence number, or it links
+ *   to an event that is not its predecessor.
+ */
+export type TamperKind = 'edited' | 'deleted' | 'inserted' | 'reordered';
+
+export interface ChainFailure {
+  /** Sequence number of the first bad event (for a deletion, the first missing number). */
+  seq: number;
+  kind: TamperKind;
+  message: string;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  /** Events checked before the first failure, or all events when the chain is intact. */
+  eventsChecked: number;
+  /** Sequence number and hash of the last event, to anchor outside the database. */
+  headSeq: number;
+  headHash: string;
+  failure: ChainFailure | null;
+}
+
+const batchSize = 5000;
+/** How far from its place a moved event is looked for when classifying a hash mismatch. */
+const reorderSearchWindow = 64;
+
+type StoredEvent = AuditEventTable;
+
+/**
+ * Recomputes the whole chain in sequence order and reports the first event that breaks it.
+ * Events appended while the check runs are left for the next check.
+ */
+export async function verifyAuditChain(db: Db): Promise<ChainVerification> {
+  const head = await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  if (!head) {
+    return { ok: true, eventsChecked: 0, headSeq: 0, headHash: genesisHash, failure: null };
+  }
+  const lastSeq = Number(head.seq);
+
+  let expectedSeq = 1;
+  let previous: StoredEvent | null = null;
+  let checked = 0;
+  let afterSeq = 0;
+
+  for (;;) {
+    const batch = await readBatch(db, afterSeq, lastSeq);
+    if (batch.length === 0) break;
+
+    for (let index = 0; index < batch.length; index += 1) {
+      const event = batch[index]!;
+      const failure = await checkEvent(db, event, previous, expectedSeq, () => findNext(db, batch, index));
+      if (failure) {
+        return { ok: false, eventsChecked: checked, headSeq: lastSeq, headHash: head.hash, failure };
+      }
+      previous = event;
+      expectedSeq = event.seq + 1;
+      checked += 1;
+    }
+    afterSeq = batch[batch.length - 1]!.seq;
+  }
+
+  return { ok: true, eventsChecked: checked, headSeq: lastSeq, headHash: head.hash, failure: null };
+}
+
+async function readBatch(db: Db, afterSeq: number, lastSeq: number): Promise<StoredEvent[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', lastSeq)
+    .orderBy('seq')
+    .limit(batchSize)
+    .execute();
+  return rows.map(toStoredEvent);
+}
+
+function toStoredEvent(row: AuditEventTable): StoredEvent {
+  // PostgreSQL returns bigint as a string unless the pool parses it; make sure seq is a number.
+  return { ...row, seq: Number(row.seq) };
+}
+
+/** The event after batch[index], read from the database when it starts the next batch. */
+async function findNext(db: Db, batch: StoredEvent[], index: number): Promise<StoredEvent | undefined> {
+  const inBatch = batch[index + 1];
+  if (inBatch) return inBatch;
+  const row = await db.selectFrom('audit_events').selectAll().where('seq', '>', batch[index]!.seq).orderBy('seq').limit(1).executeTakeFirst();
+  return row ? toStoredEvent(row) : undefined;
+}
+
+async function checkEvent(
+  db: Db,
+  event: StoredEvent,
+  previous: StoredEvent | null,
+  expectedSeq: number,
+  findSuccessor: () => Promise<StoredEvent | undefined>,
+): Promise<ChainFailure | null> {
+  const previousHash = previous?.hash ?? genesisHash;
+
+  if (!Number.isInteger(event.seq) || event.seq < expectedSeq) {
+    return {
+      seq: event.seq,
+      kind: 'inserted',
+      message: `Audit event ${event.seq} was inserted: its sequence number does not follow event ${expectedSeq - 1}`,
+    };
+  }
+
+  if (event.seq > expectedSeq) {
+    const range = event.seq - 1 === expectedSeq ? `${expectedSeq} is` : `${expectedSeq} to ${event.seq - 1} are`;
+    return {
+      seq: expectedSeq,
+      kind: 'deleted',
+      message: `Audit event ${range} missing: the chain jumps from event ${expectedSeq - 1} to event ${event.seq}`,
+    };
+  }
+
+  if (hashEvent(event) !== event.hash) {
+    return classifyHashMismatch(db, event, previous);
+  }
+
+  if (event.previous_hash === previousHash) return null;
+
+  const next = await findSuccessor();
+  if (next && next.previous_hash === previousHash) {
+    return {
+      seq: event.seq,
+      kind: 'inserted',
+      message: `Audit event ${event.seq} was inserted: it does not link to event ${event.seq - 1}, and event ${next.seq} links past it`,
+    };
+  }
+  const linked = await db.selectFrom('audit_events').select('seq').where('hash', '=', event.previous_hash).executeTakeFirst();
+  if (linked && Number(linked.seq) !== event.seq - 1) {
+    return {
+      seq: event.seq,
+      kind: 'reordered',
+      message: `Audit event ${event.seq} is out of order: it follows event ${Number(linked.seq)}, not event ${event.seq - 1}`,
+    };
+  }
+  if (previous) {
+    return {
+      seq: previous.seq,
+      kind: 'edited',
+      message: `Audit event ${previous.seq} was edited and re-hashed: event ${event.seq} recorded a different hash for it`,
+    };
+  }
+  return {
+    seq: event.seq,
+    kind: 'edited',
+    message: `Audit event ${event.seq} was edited: the first event must link to the genesis hash`,
+  };
+}
+
+/**
+ * Tells an edit from a renumbering. When the content hashes correctly under another sequence
+ * number, the rows were renumbered: by an insertion before this event when it moved up by one
+ * and links past its new predecessor, by a deletion when it moved down and its recorded
+ * predecessor is gone, and by a reordering otherwise.
+ */
+async function classifyHashMismatch(db: Db, event: StoredEvent, previous: StoredEvent | null): Promise<ChainFailure> {
+  const originalSeq = findOriginalPosition(event);
+  if (originalSeq === null) {
+    return {
+      seq: event.seq,
+      kind: 'edited',
+      message: `Audit event ${event.seq} was edited: its content no longer matches its hash`,
+    };
+  }
+
+  if (previous && originalSeq === event.seq - 1 && event.previous_hash === previous.previous_hash) {
+    return {
+      seq: previous.seq,
+      kind: 'inserted',
+      message: `Audit event ${previous.seq} was inserted: the event after it was written as event ${originalSeq} and links past it`,
+    };
+  }
+
+  const linked = await db.selectFrom('audit_events').select('seq').where('hash', '=', event.previous_hash).executeTakeFirst();
+  if (originalSeq > event.seq && !linked) {
+    return {
+      seq: event.seq,
+      kind: 'deleted',
+      message: `Audit events were deleted before event ${event.seq} and the rest renumbered: this event was written as event ${originalSeq}`,
+    };
+  }
+  return {
+    seq: event.seq,
+    kind: 'reordered',
+    message: `Audit event ${event.seq} was moved: its content was written as event ${originalSeq}`,
+  };
+}
+
+/** Looks for a nearby sequence number under which the event's content hashes to its stored hash. */
+function findOriginalPosition(event: StoredEvent): number | null {
+  for (let offset = 1; offset <= reorderSearchWindow; offset += 1) {
+    for (const candidate of [event.seq - offset, event.seq + offset]) {
+      if (candidate >= 1 && hashEvent({ ...event, seq: candidate }) === event.hash) {
+        return candidate;
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,35 @@
+import { AppError } from '../errors.js';
+import type { Caller } from './caller.js';
+import type { Role } from './roles.js';
+
+/**
+ * The authorization rulebook: which roles may do what. Every role may read the register;
+ * changes need one of the roles listed. The internal auditor appears only under read
+ * permissions, so it can read everything and change nothing.
+ */
+const rules = {
+  'register.read': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'approver', 'data_protection_officer', 'internal_auditor', 'oversight_board_member'],
+  'ai_systems.write': ['administrator', 'ai_system_owner'],
+  'organization.write': ['administrator', 'oversight_board_member'],
+  'people.write': ['administrator'],
+  'inventory.write': ['administrator', 'ai_system_owner', 'validator'],
+  'users.manage': ['administrator'],
+  'audit.read': ['administrator', 'internal_auditor', 'oversight_board_member', 'data_protection_officer'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof rules;
+
+export function can(caller: Caller, permission: Permission): boolean {
+  const allowed: readonly Role[] = rules[permission];
+  return caller.roles.some((role) => allowed.includes(role));
+}
+
+/** Throws FORBIDDEN unless the caller holds a role that grants the permission. */
+export function authorize(caller: Caller, permission: Permission): void {
+  if (can(caller, permission)) return;
+  const allowed: readonly Role[] = rules[permission];
+  throw new AppError(
+    'FORBIDDEN',
+    `${caller.username} (roles: ${caller.roles.join(', ') || 'none'}) may not perform ${permission}; it needs one of the roles ${allowed.join(', ')}`,
+  );
+}
