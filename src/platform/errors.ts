@@ -71,10 +71,10 @@ export function notFound(recordType: string, id: string): AppError {
   return new AppError('NOT_FOUND', `No ${recordType} with id "${id}" exists; check the id or list the ${recordType} records`);
 }
 
-export function versionMismatch(recordType: string, id: string, expected: string, actual: number): AppError {
+export function versionMismatch(recordType: string, id: string, expected: number, current: number): AppError {
   return new AppError(
     'PRECONDITION_FAILED',
-    `The ${recordType} "${id}" has changed since you read it (If-Match ${expected}, current version "${actual}"); reload it and apply your change again`,
+    `The ${recordType} "${id}" has changed since you read it: If-Match names version ${expected}, the current version is ${current}; reload it and apply your change again`,
   );
 }
 

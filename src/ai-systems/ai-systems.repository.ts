@@ -1,0 +1,127 @@
+import { sql } from 'kysely';
+import type { Db } from '../platform/database/connection.js';
+import type { AiSystemTable, LifecycleTransitionTable } from '../platform/database/schema.js';
+import type { AiSystem, AiSystemListQuery, AiSystemSortKey, LifecycleTransition } from './ai-system.schemas.js';
+
+/** Reads and writes ai_systems rows and turns them into the API's shape. */
+
+const sortColumns: Record<AiSystemSortKey, keyof AiSystemTable> = {
+  name: 'name',
+  businessUnit: 'business_unit',
+  lifecycleStage: 'lifecycle_stage',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+export function toAiSystem(row: AiSystemTable): AiSystem {
+  return {
+    id: row.id,
+    name: row.name,
+    purpose: row.purpose,
+    intendedUse: row.intended_use,
+    foreseeableMisuse: row.foreseeable_misuse,
+    businessUnit: row.business_unit,
+    ownerId: row.owner_id,
+    lifecycleStage: row.lifecycle_stage as AiSystem['lifecycleStage'],
+    organizationRole: row.organization_role as AiSystem['organizationRole'],
+    deploymentEnvironments: JSON.parse(row.deployment_environments) as AiSystem['deploymentEnvironments'],
+    autonomy: row.autonomy as AiSystem['autonomy'],
+    affectedGroups: JSON.parse(row.affected_groups) as string[],
+    decisionDomain: row.decision_domain,
+    inScope: row.in_scope === 1,
+    scopeJustification: row.scope_justification,
+    legalBasis: row.legal_basis,
+    impactAssessmentStatus: row.impact_assessment_status as AiSystem['impactAssessmentStatus'],
+    publishedAt: row.published_at,
+    sourceUrl: row.source_url,
+    externalId: row.external_id,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toRow(system: AiSystem): AiSystemTable {
+  return {
+    id: system.id,
+    name: system.name,
+    purpose: system.purpose,
+    intended_use: system.intendedUse,
+    foreseeable_misuse: system.foreseeableMisuse,
+    business_unit: system.businessUnit,
+    owner_id: system.ownerId,
+    lifecycle_stage: system.lifecycleStage,
+    organization_role: system.organizationRole,
+    deployment_environments: JSON.stringify(system.deploymentEnvironments),
+    autonomy: system.autonomy,
+    affected_groups: JSON.stringify(system.affectedGroups),
+    decision_domain: system.decisionDomain,
+    in_scope: system.inScope ? 1 : 0,
+    scope_justification: system.scopeJustification,
+    legal_basis: system.legalBasis,
+    impact_assessment_status: system.impactAssessmentStatus,
+    published_at: system.publishedAt,
+    source_url: system.sourceUrl,
+    external_id: system.externalId,
+    version: system.version,
+    created_at: system.createdAt,
+    updated_at: system.updatedAt,
+  };
+}
+
+export function toLifecycleTransition(row: LifecycleTransitionTable): LifecycleTransition {
+  return {
+    id: row.id,
+    aiSystemId: row.ai_system_id,
+    fromStage: row.from_stage as LifecycleTransition['fromStage'],
+    toStage: row.to_stage as LifecycleTransition['toStage'],
+    actorId: row.actor_id,
+    reason: row.reason,
+    occurredAt: row.occurred_at,
+  };
+}
+
+export async function findAiSystemRow(db: Db, id: string): Promise<AiSystemTable | undefined> {
+  return db.selectFrom('ai_systems').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Returns one page of systems matching the filters, and how many match in all. */
+export async function queryAiSystems(db: Db, query: AiSystemListQuery, limit: number, offset: number): Promise<{ rows: AiSystemTable[]; total: number }> {
+  let filtered = db.selectFrom('ai_systems');
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
+    filtered = filtered.where((eb) =>
+      eb.or([
+        eb(sql`lower(name)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(purpose)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(business_unit)`, 'like', sql`${pattern} escape '\\'`),
+      ]),
+    );
+  }
+  if (query.lifecycleStage) filtered = filtered.where('lifecycle_stage', '=', query.lifecycleStage);
+  if (query.organizationRole) filtered = filtered.where('organization_role', '=', query.organizationRole);
+  if (query.businessUnit) filtered = filtered.where('business_unit', '=', query.businessUnit);
+  if (query.ownerId) filtered = filtered.where('owner_id', '=', query.ownerId);
+  if (query.inScope !== undefined) filtered = filtered.where('in_scope', '=', query.inScope ? 1 : 0);
+
+  const sort = query.sort ?? 'name';
+  const descending = sort.startsWith('-');
+  const column = sortColumns[(descending ? sort.slice(1) : sort) as AiSystemSortKey];
+
+  const [rows, count] = await Promise.all([
+    filtered
+      .selectAll()
+      .orderBy(column, descending ? 'desc' : 'asc')
+      // The id breaks ties so that pages never overlap or skip a record.
+      .orderBy('id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.total) };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

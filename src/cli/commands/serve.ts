@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { buildServer } from '../../http/server.js';
+import { createLogger } from '../../platform/logger.js';
+import { loadConfig } from '../../platform/config.js';
+import { ensureAdministrator } from '../../users/first-start.js';
+import { loadDemoIfEmpty } from '../../demo/load-demo.js';
+import { openContext, type GlobalOptions } from '../runtime.js';
+
+export function registerServeCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description('Run the HTTP server: migrate the database, create the first administrator, load the demo into an empty database')
+    .option('--port <port>', 'TCP port (default 4242, or CUSTOS_PORT)')
+    .option('--host <host>', 'interface to listen on (default localhost, or CUSTOS_HOST)')
+    .option('--no-demo', 'do not load the demo organization into an empty database')
+    .action(async (options: { port?: string; host?: string; demo: boolean }) => {
+      const flags = { ...(options.port ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) };
+      const level = loadConfig(process.env, { ...flags, dataDir: globals().dataDir }).logLevel;
+      const logger = createLogger(globals().verbose ? 'debug' : level);
+      const ctx = await openContext(globals(), flags, logger);
+
+      const administrator = await ensureAdministrator(ctx);
+      const demo = options.demo ? await loadDemoIfEmpty(ctx) : null;
+      const server = await buildServer(ctx);
+      await server.listen({ port: ctx.config.port, host: ctx.config.host });
+
+      const url = `http://${ctx.config.host}:${ctx.config.port}`;
+      logger.info({ url, database: ctx.database.kind, location: ctx.database.location }, 'custos started');
+      const lines = [``, `custos is running at ${url} (database: ${ctx.database.kind}, ${ctx.database.location})`, `API docs: ${url}/api/docs`];
+      if (demo) lines.push(`Demo organization loaded: ${demo.aiSystems} AI systems from public algorithm registers and the COMPAS case`);
+      if (administrator) {
+        lines.push(
+          administrator.generatedPassword
+            ? `Administrator sign-in: username "${administrator.username}", password "${administrator.generatedPassword}" (shown once; set CUSTOS_ADMIN_PASSWORD to choose it)`
+            : `Administrator sign-in: username "${administrator.username}" with the password from CUSTOS_ADMIN_PASSWORD`,
+        );
+      }
+      lines.push(`API token: npx custos token create --user admin --role administrator`, ``);
+      process.stdout.write(lines.join('\n') + '\n');
+
+      const stop = async (signal: string) => {
+        logger.info({ signal }, 'custos stopping');
+        await server.close();
+        await ctx.close();
+        logger.info('custos stopped');
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

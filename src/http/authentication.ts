@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Caller } from '../platform/auth/caller.js';
+import type { ServiceContext } from '../platform/context.js';
+import { AppError } from '../platform/errors.js';
+import { authenticateSession } from '../users/sessions.service.js';
+import { authenticateToken } from '../users/tokens.service.js';
+
+export const sessionCookieName = 'custos_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+/** Routes that answer without credentials. */
+function isPublic(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  return (
+    path === '/api/health' ||
+    path === '/api/openapi.json' ||
+    path === '/api/auth/sign-in' ||
+    path === '/api/docs' ||
+    path.startsWith('/api/docs/') ||
+    !path.startsWith('/api/')
+  );
+}
+
+/**
+ * Resolves the caller from a bearer token or the session cookie before any route runs.
+ * Requests to protected routes without valid credentials end here with 401.
+ */
+export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext): void {
+  app.decorateRequest('caller', null);
+
+  app.addHook('onRequest', async (request) => {
+    request.caller = await resolveCaller(ctx, request);
+    if (!request.caller && !isPublic(request.url)) {
+      throw new AppError('UNAUTHENTICATED', 'Sign in or send an API token as "Authorization: Bearer <token>"; create a token with `custos token create`');
+    }
+  });
+}
+
+async function resolveCaller(ctx: ServiceContext, request: FastifyRequest): Promise<Caller | null> {
+  const now = ctx.clock.now();
+  const authorization = request.headers.authorization;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const caller = match ? await authenticateToken(ctx.database.db, match[1]!, now, request.id) : undefined;
+    if (!caller) {
+      throw new AppError('UNAUTHENTICATED', 'The API token is unknown, revoked or expired; create a new one with `custos token create`');
+    }
+    return caller;
+  }
+  const sessionId = request.cookies[sessionCookieName];
+  if (sessionId) {
+    return (await authenticateSession(ctx.database.db, sessionId, now, request.id)) ?? null;
+  }
+  return null;
+}
+
+/** Returns the authenticated caller; routes behind the hook always have one. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) {
+    throw new AppError('UNAUTHENTICATED', 'Sign in or send an API token as "Authorization: Bearer <token>"');
+  }
+  return request.caller;
+}

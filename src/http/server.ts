@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ServiceContext } from '../platform/context.js';
+import { custosVersion } from '../platform/version.js';
+import type { App, RouteModule } from './app.js';
+import { registerAuthentication } from './authentication.js';
+import { registerErrorHandling } from './errors.js';
+import { validatorCompiler } from './validator.js';
+import { routeModules } from './routes/index.js';
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the HTTP server over the given services. The server keeps no state of its own between
+ * requests, so several instances can share one PostgreSQL database behind a load balancer.
+ */
+export async function buildServer(ctx: ServiceContext, extraRoutes: RouteModule[] = []): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    requestIdLogLabel: 'requestId',
+    // A caller's X-Request-Id is kept when it is a plain token, so logs can be joined across services.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app: App = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'custos API',
+        version: custosVersion,
+        description: 'The AI management system: AI system register, people and roles, models and datasets, and the audit trail.',
+      },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token from `custos token create`' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'custos_session' },
+        },
+      },
+      security: [{ bearerToken: [] }, { sessionCookie: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  registerErrorHandling(app);
+  registerAuthentication(app, ctx);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const register of [...routeModules, ...extraRoutes]) {
+    register(app, ctx);
+  }
+  return fastify;
+}
