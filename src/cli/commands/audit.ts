@@ -20,7 +20,7 @@ export function registerAuditCommands(program: Command, globals: () => GlobalOpt
         } else if (result.ok) {
           process.stdout.write(`Audit trail intact: ${result.eventsChecked} events verified; head event ${result.headSeq} has hash ${result.headHash}\n`);
         } else {
-          process.stdout.write(`Audit trail broken at event ${result.failure!.seq} (${result.failure!.kind}): ${result.failure!.message}\n`);
+          process.stdout.write(`Audit trail broken: ${result.failure!.message} (${result.eventsChecked} events before it verified)\n`);
         }
         process.exitCode = result.ok ? 0 : 1;
       } finally {
