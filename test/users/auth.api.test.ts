@@ -1,0 +1,118 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loggerOptions } from '../../src/platform/logger.js';
+import { ensureAdministrator } from '../../src/users/first-start.js';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
+import { testContext } from '../support/context.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const adminPassword = 'correct horse battery staple';
+
+describe.each(databaseKinds)('sign-in, sessions and tokens on %s', (kind) => {
+  let database: TestDatabase;
+  let server: TestServer;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const ctx = { ...testContext(database), logger: pino(loggerOptions('debug'), sink) };
+    const withPassword = { ...ctx, config: { ...ctx.config, adminPassword } };
+    expect(await ensureAdministrator(withPassword)).toEqual({ username: 'admin', generatedPassword: null });
+    expect(await ensureAdministrator(withPassword)).toBeNull();
+    server = await startTestServer(ctx);
+  });
+  afterAll(async () => {
+    await server.app.close();
+    await database.cleanup();
+  });
+
+  async function signIn(password: string) {
+    return server.anonymous('POST', '/api/auth/sign-in', { body: { username: 'admin', password } });
+  }
+
+  it('opens a session with a strict httpOnly cookie', async () => {
+    const response = await signIn(adminPassword);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().user).toMatchObject({ username: 'admin', roles: ['administrator'] });
+    const cookie = String(response.headers['set-cookie']);
+    expect(cookie).toMatch(/^custos_session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+
+    const session = cookie.split(';')[0]!;
+    const me = await server.anonymous('GET', '/api/auth/me', { headers: { cookie: session } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().actingRoles).toEqual(['administrator']);
+
+    const signOut = await server.anonymous('POST', '/api/auth/sign-out', { headers: { cookie: session } });
+    expect(signOut.statusCode).toBe(204);
+    const after = await server.anonymous('GET', '/api/auth/me', { headers: { cookie: session } });
+    expect(after.statusCode).toBe(401);
+  });
+
+  it('gives one answer to every failed sign-in and audits the cause', async () => {
+    const wrong = await signIn('not the password at all');
+    const unknown = await server.anonymous('POST', '/api/auth/sign-in', { body: { username: 'ghost', password: 'whatever it is' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBe(unknown.json().error.message);
+
+    const events = (await server.as('internal_auditor')('GET', '/api/audit-events?action=user.sign_in_failed')).json();
+    const causes = events.items.map((event: { after: { cause: string } }) => event.after.cause).sort();
+    expect(causes).toEqual(['unknown user', 'wrong password']);
+    const signedIn = (await server.as('internal_auditor')('GET', '/api/audit-events?action=user.signed_in')).json();
+    expect(signedIn.total).toBe(1);
+  });
+
+  it('issues tokens for oneself but not for others without administration rights', async () => {
+    const own = await server.as('validator')('POST', '/api/tokens', { body: { username: 'validator', role: 'validator', name: 'notebook' } });
+    expect(own.statusCode).toBe(201);
+    expect(own.json().token).toMatch(/^custos_/);
+
+    const other = await server.as('validator')('POST', '/api/tokens', { body: { username: 'admin', role: 'administrator' } });
+    expect(other.statusCode).toBe(403);
+
+    const revoked = await server.as('validator')('DELETE', `/api/tokens/${own.json().apiToken.id}`);
+    expect(revoked.statusCode).toBe(200);
+    const useRevoked = await server.anonymous('GET', '/api/ai-systems', { headers: { authorization: `Bearer ${own.json().token}` } });
+    expect(useRevoked.statusCode).toBe(401);
+  });
+
+  it('lets only administrators manage users', async () => {
+    const denied = await server.as('oversight_board_member')('POST', '/api/users', { body: { username: 'eve', password: 'long enough password', roles: ['administrator'] } });
+    expect(denied.statusCode).toBe(403);
+    const created = await server.as('administrator')('POST', '/api/users', { body: { username: 'dora', password: 'long enough password', roles: ['data_protection_officer'] } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).not.toHaveProperty('passwordHash');
+    const duplicate = await server.as('administrator')('POST', '/api/users', { body: { username: 'dora', password: 'long enough password', roles: ['validator'] } });
+    expect(duplicate.statusCode).toBe(409);
+    const short = await server.as('administrator')('POST', '/api/users', { body: { username: 'Bad Name', password: 'short', roles: [] } });
+    expect(short.json().error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['/password', '/roles', '/username']);
+  });
+
+  it('serves the OpenAPI document and the docs page without credentials', async () => {
+    const openapi = await server.anonymous('GET', '/api/openapi.json');
+    expect(openapi.statusCode).toBe(200);
+    expect(openapi.json().openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.json().paths)).toContain('/api/ai-systems/{id}');
+    const docs = await server.anonymous('GET', '/api/docs');
+    expect([200, 302]).toContain(docs.statusCode);
+  });
+
+  it('logs the request id on every request line and never a secret', async () => {
+    await server.anonymous('POST', '/api/auth/sign-in', { body: { username: 'admin', password: adminPassword }, headers: { 'x-request-id': 'trace-123' } });
+    const lines = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const traced = lines.filter((line) => line.requestId === 'trace-123');
+    expect(traced.length).toBeGreaterThanOrEqual(2);
+    const everything = logLines.join('\n');
+    expect(everything).not.toContain(adminPassword);
+    expect(everything).not.toMatch(/custos_[A-Za-z0-9_-]{43}/);
+  });
+});
