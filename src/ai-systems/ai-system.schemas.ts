@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SortQuery } from '../platform/listing.js';
 import { PageQuery } from '../platform/pagination.js';
 import { literalUnion, notBlankPattern } from '../platform/validation.js';
 import {
@@ -129,12 +130,7 @@ export const AiSystemListQuery = Type.Object(
     businessUnit: Type.Optional(Type.String({ maxLength: 200, description: 'Exact business unit' })),
     ownerId: Type.Optional(Type.String({ maxLength: 64 })),
     inScope: Type.Optional(Type.Boolean()),
-    sort: Type.Optional(
-      literalUnion(
-        aiSystemSortKeys.flatMap((key) => [key, `-${key}` as const]),
-        { description: `Sort key, prefixed with - for descending: ${aiSystemSortKeys.join(', ')}`, default: 'name' },
-      ),
-    ),
+    sort: Type.Optional(SortQuery(aiSystemSortKeys, 'name')),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../platform/database/connection.js';
+import { containsText, parseSort } from '../platform/listing.js';
 import type { AiSystemTable, LifecycleTransitionTable } from '../platform/database/schema.js';
 import type { AiSystem, AiSystemListQuery, AiSystemSortKey, LifecycleTransition } from './ai-system.schemas.js';
 
@@ -88,16 +88,7 @@ export async function findAiSystemRow(db: Db, id: string): Promise<AiSystemTable
 /** Returns one page of systems matching the filters, and how many match in all. */
 export async function queryAiSystems(db: Db, query: AiSystemListQuery, limit: number, offset: number): Promise<{ rows: AiSystemTable[]; total: number }> {
   let filtered = db.selectFrom('ai_systems');
-  if (query.q) {
-    const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
-    filtered = filtered.where((eb) =>
-      eb.or([
-        eb(sql`lower(name)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(purpose)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(business_unit)`, 'like', sql`${pattern} escape '\\'`),
-      ]),
-    );
-  }
+  if (query.q) filtered = filtered.where(containsText(['name', 'purpose', 'business_unit'], query.q));
   if (query.lifecycleStage) filtered = filtered.where('lifecycle_stage', '=', query.lifecycleStage);
   if (query.organizationRole) filtered = filtered.where('organization_role', '=', query.organizationRole);
   if (query.businessUnit) filtered = filtered.where('business_unit', '=', query.businessUnit);
@@ -105,23 +96,19 @@ export async function queryAiSystems(db: Db, query: AiSystemListQuery, limit: nu
   if (query.inScope !== undefined) filtered = filtered.where('in_scope', '=', query.inScope ? 1 : 0);
 
   const sort = query.sort ?? 'name';
-  const descending = sort.startsWith('-');
-  const column = sortColumns[(descending ? sort.slice(1) : sort) as AiSystemSortKey];
+  const { key, order } = parseSort<AiSystemSortKey>(sort);
 
   const [rows, count] = await Promise.all([
     filtered
       .selectAll()
-      .orderBy(column, descending ? 'desc' : 'asc')
-      // The id breaks ties so that pages never overlap or skip a record.
-      .orderBy('id')
+      .orderBy(sortColumns[key], order)
+      // The id breaks ties so that pages never overlap or skip a record. It follows the sort's
+      // direction so that one index on (column, id) serves both directions.
+      .orderBy('id', sort.startsWith('-') ? 'desc' : 'asc')
       .limit(limit)
       .offset(offset)
       .execute(),
     filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.total) };
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

@@ -19,6 +19,8 @@ import {
   type AiSystem,
   type LifecycleTransition,
 } from './ai-system.schemas.js';
+import { toRaciAssignment } from '../people/raci-assignments.repository.js';
+import { toRoleAssignment } from '../people/role-assignments.repository.js';
 import { findAiSystemRow, queryAiSystems, toAiSystem, toLifecycleTransition, toRow } from './ai-systems.repository.js';
 
 /** Use cases of the AI system register. Each checks access first and audits every change in its transaction. */
@@ -154,8 +156,10 @@ export async function deleteAiSystem(ctx: ServiceContext, caller: Caller, id: st
   authorize(caller, 'ai_systems.write');
   await writeTransaction(ctx.database, async (trx) => {
     const before = await loadForChange(trx, id, options.expectedVersion);
+    const reason = options.reason ?? null;
+    const dependents = await describeDependents(trx, id, reason);
     await trx.deleteFrom('ai_systems').where('id', '=', id).where('version', '=', before.version).execute();
-    await appendAuditEvent(trx, caller, ctx.clock.now(), { action: 'ai_system.deleted', recordId: id, before, reason: options.reason ?? null });
+    await appendAuditEvents(trx, caller, ctx.clock.now(), [...dependents, { action: 'ai_system.deleted', recordId: id, before, reason }]);
   });
 }
 
@@ -215,6 +219,31 @@ export async function listLifecycleTransitions(ctx: ServiceContext, caller: Call
   if (!(await findAiSystemRow(db, id))) throw notFound('AI system', id);
   const rows = await db.selectFrom('lifecycle_transitions').selectAll().where('ai_system_id', '=', id).orderBy('occurred_at').orderBy('id').execute();
   return rows.map(toLifecycleTransition);
+}
+
+/**
+ * Lists audit entries for the records that the database deletes with a system (role and RACI
+ * assignments, model version deployments), so that the cascade leaves a trace in the trail.
+ * Lifecycle transitions go too, but each of them is already in the trail as a lifecycle change.
+ */
+async function describeDependents(trx: Db, aiSystemId: string, reason: string | null): Promise<AuditEntry[]> {
+  const [roles, raci, deployments] = await Promise.all([
+    trx.selectFrom('role_assignments').selectAll().where('ai_system_id', '=', aiSystemId).execute(),
+    trx.selectFrom('raci_assignments').selectAll().where('ai_system_id', '=', aiSystemId).execute(),
+    trx.selectFrom('ai_system_model_versions').selectAll().where('ai_system_id', '=', aiSystemId).execute(),
+  ]);
+  return [
+    ...roles.map((row): AuditEntry => ({ action: 'role_assignment.deleted', recordId: row.id, before: toRoleAssignment(row), reason })),
+    ...raci.map((row): AuditEntry => ({ action: 'raci_assignment.deleted', recordId: row.id, before: toRaciAssignment(row), reason })),
+    ...deployments.map(
+      (row): AuditEntry => ({
+        action: 'ai_system.model_version_unlinked',
+        recordId: aiSystemId,
+        before: { aiSystemId: row.ai_system_id, modelVersionId: row.model_version_id, environment: row.environment },
+        reason,
+      }),
+    ),
+  ];
 }
 
 async function loadForChange(trx: Db, id: string, expectedVersion: number | undefined): Promise<AiSystem> {

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../platform/errors.js';
 import { custosVersion } from '../platform/version.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerDatasetCommands } from './commands/datasets.js';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommands } from './commands/users.js';
@@ -29,6 +30,7 @@ migrateCommand(program, globals);
 registerUserCommands(program, globals);
 registerInventoryCommands(program, globals);
 registerAuditCommands(program, globals);
+registerDatasetCommands(program, globals);
 
 try {
   await program.parseAsync(process.argv);

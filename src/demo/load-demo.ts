@@ -1,6 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemCaller } from '../platform/auth/caller.js';
 import type { ServiceContext } from '../platform/context.js';
+import type { Db } from '../platform/database/connection.js';
+import { writeTransaction } from '../platform/database/transaction.js';
+import { AppError } from '../platform/errors.js';
+import { prepareInventoryImport, writePreparedImport, type PreparedImport } from '../inventory/inventory-import.service.js';
+import { readMappingText } from '../inventory/inventory-mapping.js';
+import { decodeUtf8, detectFormat } from '../inventory/inventory-source.js';
+import { fingerprintCompasData, insertCompasLineage } from './compas-lineage.js';
+import { recordDemoOrganization } from './demo-organization.js';
 
-// TODO: the demo loader is being written.
-export async function loadDemoIfEmpty(_ctx: ServiceContext): Promise<{ aiSystems: number } | null> {
-  return null;
+/**
+ * The demo organization: AI systems from two public algorithm registers and the COMPAS case,
+ * read from the package's examples folder (the same from src/ under tsx and from dist/).
+ */
+export const examplesDirectory = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+interface DemoFile {
+  file: string;
+  mapping?: string;
+}
+
+const compasSystemFile = 'compas/ai-system.yaml';
+
+const demoFiles: readonly DemoFile[] = [
+  { file: 'registers/nl-algoritmeregister/algoritmes_sample300.json', mapping: 'registers/nl-algoritmeregister/mapping.yaml' },
+  { file: 'registers/uk-atrs/atrs_records_sample90.json', mapping: 'registers/uk-atrs/mapping.yaml' },
+  { file: compasSystemFile },
+];
+
+const demoReason = 'demo organization loaded into an empty register';
+
+/**
+ * Loads the demo when the register contains no AI system, and returns how many systems it added, or
+ * null when the register was not empty. Everything is written in one write transaction that
+ * checks emptiness again under the write lock, so server processes starting together on one
+ * PostgreSQL database load the demo once between them.
+ */
+export async function loadDemoIfEmpty(ctx: ServiceContext): Promise<{ aiSystems: number } | null> {
+  if (await hasAiSystems(ctx.database.db)) return null;
+  const imports = demoFiles.map(prepareDemoFile);
+  const compasFingerprint = await fingerprintCompasData(examplesDirectory);
+
+  const loaded = await writeTransaction(ctx.database, async (trx) => {
+    // Another process sharing the database may have loaded the demo since the check above.
+    if (await hasAiSystems(trx)) return null;
+    const now = ctx.clock.now();
+    let aiSystems = 0;
+    for (const prepared of imports) {
+      const report = await writePreparedImport(trx, systemCaller, now, prepared, demoReason);
+      aiSystems += report.aiSystems;
+      if (prepared.sourceName === compasSystemFile) {
+        await insertCompasLineage(trx, systemCaller, now, report.created[0]!.id, compasFingerprint, demoReason);
+      }
+    }
+    return { aiSystems };
+  });
+
+  if (!loaded) {
+    ctx.logger.info('demo not loaded: another process filled the register first');
+    return null;
+  }
+  // NOTE: the profile is written in a second transaction, so a crash right here leaves the demo without it.
+  await recordDemoOrganization(ctx, demoReason);
+  ctx.logger.info({ aiSystems: loaded.aiSystems, files: demoFiles.map((demo) => demo.file) }, 'demo organization loaded');
+  return loaded;
+}
+
+function prepareDemoFile(demo: DemoFile): PreparedImport {
+  const filePath = path.join(examplesDirectory, demo.file);
+  const content = decodeUtf8(readExample(filePath), demo.file);
+  const mapping = demo.mapping ? readMappingText(decodeUtf8(readExample(path.join(examplesDirectory, demo.mapping)), demo.mapping), demo.mapping) : undefined;
+  const prepared = prepareInventoryImport({ content, format: detectFormat(demo.file), sourceName: demo.file, ...(mapping !== undefined ? { mapping } : {}) });
+  if (prepared.problems.length > 0) {
+    // The examples ship with the package, so a problem here is a defect of the package, not of the user's input.
+    throw new AppError('INTERNAL', `The demo file ${demo.file} does not import: ${prepared.problems.length} problems, the first at ${prepared.problems[0]!.path}: ${prepared.problems[0]!.message}`);
+  }
+  return prepared;
+}
+
+function readExample(filePath: string): Buffer {
+  try {
+    return fs.readFileSync(filePath);
+  } catch (error) {
+    throw new AppError('INTERNAL', `The demo file ${filePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}); reinstall the package or start with --no-demo`, [], { cause: error });
+  }
+}
+
+async function hasAiSystems(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('ai_systems').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
 }

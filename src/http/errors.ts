@@ -31,28 +31,35 @@ function toDetail(issue: AjvIssue, part: string): ErrorDetail {
 }
 
 /**
- * Ajv reports a union of literals as one `const` issue per member plus an `anyOf` issue. Those
- * are folded into one detail that lists the allowed values.
+ * Ajv reports a failed union (anyOf) as one issue per alternative plus the anyOf issue itself,
+ * all on the same path. Each such path is folded into one detail: the allowed values for a
+ * union of literals, else the messages of the alternatives other than null, joined by "or".
  */
-function foldLiteralUnions(details: ErrorDetail[], issues: AjvIssue[]): ErrorDetail[] {
-  const allowedByPath = new Map<string, string[]>();
-  issues.forEach((issue, index) => {
-    if (issue.keyword !== 'const') return;
-    const path = details[index]!.path;
-    allowedByPath.set(path, [...(allowedByPath.get(path) ?? []), String(issue.params.allowedValue)]);
-  });
+function foldUnions(details: ErrorDetail[], issues: AjvIssue[]): ErrorDetail[] {
+  const unionPaths = new Set(issues.flatMap((issue, index) => (issue.keyword === 'anyOf' ? [details[index]!.path] : [])));
   const folded: ErrorDetail[] = [];
-  const seen = new Set<string>();
+  const done = new Set<string>();
+
   issues.forEach((issue, index) => {
     const detail = details[index]!;
-    if (issue.keyword === 'const' || (issue.keyword === 'anyOf' && allowedByPath.has(detail.path))) {
-      if (seen.has(detail.path)) return;
-      seen.add(detail.path);
-      const allowed = allowedByPath.get(detail.path);
-      folded.push(allowed ? { path: detail.path, message: `must be one of ${allowed.join(', ')}` } : detail);
+    if (!unionPaths.has(detail.path)) {
+      folded.push(detail);
       return;
     }
-    folded.push(detail);
+    if (done.has(detail.path)) return;
+    done.add(detail.path);
+
+    const alternatives = issues.filter((other, otherIndex) => other.keyword !== 'anyOf' && details[otherIndex]!.path === detail.path);
+    const literals = alternatives.filter((other) => other.keyword === 'const').map((other) => String(other.params.allowedValue));
+    if (literals.length > 0) {
+      folded.push({ path: detail.path, message: `must be one of ${literals.join(', ')}` });
+      return;
+    }
+    const messages = alternatives
+      .filter((other) => !(other.keyword === 'type' && other.params.type === 'null'))
+      .map((other) => toDetail(other, 'body').message);
+    const unique = [...new Set(messages)];
+    folded.push({ path: detail.path, message: unique.length > 0 ? unique.join(' or ') : detail.message });
   });
   return folded;
 }
@@ -65,7 +72,7 @@ export function toAppError(error: unknown, requestId: string): AppError {
   if (fastifyError.validation) {
     const part = fastifyError.validationContext ?? 'body';
     const issues = fastifyError.validation as unknown as AjvIssue[];
-    const details = foldLiteralUnions(issues.map((issue) => toDetail(issue, part)), issues);
+    const details = foldUnions(issues.map((issue) => toDetail(issue, part)), issues);
     return validationFailed(details);
   }
 

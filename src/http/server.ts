@@ -27,8 +27,8 @@ export async function buildServer(ctx: ServiceContext, extraRoutes: RouteModule[
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // A caller's X-Request-Id is kept when it is a plain token, so logs can be joined across services.
     genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
   });

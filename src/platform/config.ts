@@ -6,13 +6,15 @@ export interface Config {
   readonly dataDir: string;
   /** `postgres://…` to run on PostgreSQL; absent for the embedded SQLite database. */
   readonly databaseUrl: string | undefined;
-  /** PostgreSQL schema that holds custos's tables; `public` unless set. */
+  /** PostgreSQL schema of custos's tables, `public` unless set. */
   readonly databaseSchema: string;
   readonly host: string;
   readonly port: number;
   readonly adminPassword: string | undefined;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
+  /** Largest dataset file accepted by an upload, which streams through the hash instead of the JSON parser. */
+  readonly datasetUploadLimitBytes: number;
   readonly sessionTtlHours: number;
 }
 
@@ -38,6 +40,7 @@ export const environmentVariables = {
   adminPassword: 'CUSTOS_ADMIN_PASSWORD',
   logLevel: 'CUSTOS_LOG_LEVEL',
   bodyLimitBytes: 'CUSTOS_BODY_LIMIT_BYTES',
+  datasetUploadLimitBytes: 'CUSTOS_DATASET_UPLOAD_LIMIT_BYTES',
   sessionTtlHours: 'CUSTOS_SESSION_TTL_HOURS',
 } as const;
 
@@ -47,6 +50,7 @@ const defaults = {
   port: 4242,
   logLevel: 'info' as LogLevel,
   bodyLimitBytes: 1_048_576,
+  datasetUploadLimitBytes: 2_147_483_648,
   sessionTtlHours: 12,
 };
 
@@ -111,6 +115,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     adminPassword,
     logLevel: logLevel as LogLevel,
     bodyLimitBytes: integer('bodyLimitBytes', read('bodyLimitBytes'), defaults.bodyLimitBytes, 1024, 1_073_741_824),
+    datasetUploadLimitBytes: integer(
+      'datasetUploadLimitBytes',
+      read('datasetUploadLimitBytes'),
+      defaults.datasetUploadLimitBytes,
+      1024,
+      1_099_511_627_776,
+    ),
     sessionTtlHours: integer('sessionTtlHours', read('sessionTtlHours'), defaults.sessionTtlHours, 1, 24 * 90),
   };
 

@@ -17,7 +17,7 @@ function isUri(value: string): boolean {
   }
 }
 
-export function registerFormats(): void {
+function registerFormats(): void {
   FormatRegistry.Set('date-time', (value) => dateTime.test(value) && !Number.isNaN(Date.parse(value)));
   FormatRegistry.Set('date', (value) => date.test(value) && !Number.isNaN(Date.parse(value)));
   FormatRegistry.Set('uri', isUri);

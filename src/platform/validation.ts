@@ -1,6 +1,8 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { validationFailed, type ErrorDetail } from './errors.js';
+// Registers date-time, date, uri and email with TypeBox before any schema is checked.
+import './formats.js';
 
 /** Pattern of strings that are not empty or only white space; errors report it as "must not be blank". */
 export const notBlankPattern = '\\S';
@@ -42,7 +44,7 @@ function describeProblem(message: string, received: unknown): string {
   return `${message} (received ${clipped})`;
 }
 
-/** A union of string literals whose static type is the union of the values, not plain string. */
+/** Builds a union of string literals whose static type is the union of the values, not plain string. */
 export function literalUnion<T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnion<TLiteral<T[number]>[]> {
   return Type.Union(
     values.map((value) => Type.Literal(value)),

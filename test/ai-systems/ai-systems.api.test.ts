@@ -42,6 +42,25 @@ describe.each(databaseKinds)('AI systems API on %s', (kind) => {
     expect(read.headers['x-request-id']).toBeTruthy();
   });
 
+  it('accepts register provenance fields', async () => {
+    const response = await server.as('administrator')('POST', '/api/ai-systems', {
+      body: {
+        ...credit,
+        name: 'Parking permits',
+        sourceUrl: 'https://algoritmes.overheid.nl/nl/algoritme/12337864',
+        publishedAt: '2025-10-31',
+        externalId: '12337864',
+        impactAssessmentStatus: 'completed',
+      },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ sourceUrl: 'https://algoritmes.overheid.nl/nl/algoritme/12337864', publishedAt: '2025-10-31' });
+
+    const invalid = await server.as('administrator')('POST', '/api/ai-systems', { body: { ...credit, name: 'Bad URL', sourceUrl: 'not a url' } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.details).toEqual([{ path: '/sourceUrl', message: 'must match format "uri"' }]);
+  });
+
   it('rejects unauthenticated requests', async () => {
     const response = await server.anonymous('GET', '/api/ai-systems');
     expect(response.statusCode).toBe(401);
@@ -154,6 +173,27 @@ describe.each(databaseKinds)('AI systems API on %s', (kind) => {
     const bad = await server.as('validator')('GET', '/api/ai-systems?limit=0&sort=colour');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['querystring:/limit', 'querystring:/sort']);
+  });
+
+  it('audits the assignments deleted with a system', async () => {
+    const admin = server.as('administrator');
+    const system = (await admin('POST', '/api/ai-systems', { body: { ...credit, name: 'Short-lived' } })).json();
+    const person = (await admin('POST', '/api/people', { body: { name: 'Rita Owner' } })).json();
+    const role = await admin('POST', '/api/role-assignments', { body: { personId: person.id, role: 'risk_owner', aiSystemId: system.id } });
+    expect(role.statusCode).toBe(201);
+    const raci = await admin('POST', `/api/ai-systems/${system.id}/raci`, { body: { activity: 'Deployment approval', responsibility: 'accountable', personId: person.id } });
+    expect(raci.statusCode).toBe(201);
+
+    const deleted = await admin('DELETE', `/api/ai-systems/${system.id}?reason=Duplicate%20entry`);
+    expect(deleted.statusCode).toBe(204);
+
+    const roleEvents = (await admin('GET', `/api/audit-events?action=role_assignment.deleted&recordId=${role.json().id}`)).json();
+    expect(roleEvents.total).toBe(1);
+    expect(roleEvents.items[0].reason).toBe('Duplicate entry');
+    const raciEvents = (await admin('GET', `/api/audit-events?action=raci_assignment.deleted&recordId=${raci.json().id}`)).json();
+    expect(raciEvents.total).toBe(1);
+    const systemEvents = (await admin('GET', `/api/audit-events?action=ai_system.deleted&recordId=${system.id}`)).json();
+    expect(systemEvents.items[0].before.name).toBe('Short-lived');
   });
 
   it('writes one audit event per change and keeps the chain intact', async () => {

@@ -18,6 +18,34 @@ export interface TestDatabase extends Database {
   cleanup(): Promise<void>;
 }
 
+let leftoversDropped = false;
+
+/**
+ * Drops test schemas whose process no longer runs, left behind by a run that was killed before
+ * its cleanup. Schema names carry the process id, and a live process's schemas are kept.
+ */
+async function dropSchemasOfDeadRuns(database: Database): Promise<void> {
+  if (leftoversDropped) return;
+  leftoversDropped = true;
+  const schemas = await sql<{ name: string }>`select nspname as name from pg_namespace where nspname like 'custos_test_%'`.execute(database.db);
+  for (const { name } of schemas.rows) {
+    const pid = Number(/^custos_test_(\d+)_/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && !isRunning(pid)) {
+      // Another test process may be dropping the same schema at this moment; either one suffices.
+      await sql`drop schema if exists ${sql.id(name)} cascade`.execute(database.db).catch(() => undefined);
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Opens a fresh, migrated database of the given kind: a new SQLite file, or a new PostgreSQL schema. */
 export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
@@ -36,6 +64,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
 
   const schema = `custos_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const database = await openPostgres(testPostgresUrl, schema);
+  await dropSchemasOfDeadRuns(database);
   await migrateToLatest(database.db);
   return {
     ...database,

@@ -17,7 +17,8 @@ export interface TestServer {
 export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
-  payload?: string;
+  /** A raw body: text, bytes, or a stream for uploads. */
+  payload?: string | Buffer | NodeJS.ReadableStream;
 }
 
 export type RequestSender = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, options?: RequestOptions) => Promise<LightMyRequestResponse>;

@@ -2,7 +2,17 @@ import type { RouteModule } from '../app.js';
 import { aiSystemRoutes } from './ai-systems.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authRoutes } from './auth.routes.js';
+import { componentRoutes } from './components.routes.js';
+import { datasetRoutes } from './datasets.routes.js';
 import { healthRoutes } from './health.routes.js';
+import { inventoryRoutes } from './inventory.routes.js';
+import { lineageRoutes } from './lineage.routes.js';
+import { modelRoutes } from './models.routes.js';
+import { organizationRoutes } from './organization.routes.js';
+import { peopleRoutes } from './people.routes.js';
+import { raciRoutes } from './raci.routes.js';
+import { roleAssignmentRoutes } from './role-assignments.routes.js';
+import { teamRoutes } from './teams.routes.js';
 
 /** Every route module the server registers, one per area. */
-export const routeModules: RouteModule[] = [healthRoutes, authRoutes, aiSystemRoutes, auditRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, authRoutes, aiSystemRoutes, inventoryRoutes, organizationRoutes, peopleRoutes, teamRoutes, roleAssignmentRoutes, raciRoutes, componentRoutes, modelRoutes, datasetRoutes, lineageRoutes, auditRoutes];

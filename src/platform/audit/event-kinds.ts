@@ -1,8 +1,9 @@
 /**
- * The catalogue of audit event kinds. Each action names the record type it concerns and when it
- * is written; services may only append actions listed here, so the trail's vocabulary is closed.
+ * The catalogue of audit event kinds, each with the record type it concerns and when it is
+ * written. Services can append only actions listed here, so the trail's vocabulary is closed.
  */
 export const auditEventKinds = {
+  'organization.created': { recordType: 'organization', when: 'the organization profile and AIMS scope were first recorded' },
   'organization.updated': { recordType: 'organization', when: 'the organization profile or AIMS scope changed' },
   'interested_party.created': { recordType: 'interested_party', when: 'an interested party was added' },
   'interested_party.updated': { recordType: 'interested_party', when: 'an interested party changed' },
@@ -30,12 +31,15 @@ export const auditEventKinds = {
   'model.updated': { recordType: 'model', when: 'a model changed' },
   'model.deleted': { recordType: 'model', when: 'a model was removed' },
   'model_version.created': { recordType: 'model_version', when: 'a model version was added' },
+  'model_version.updated': { recordType: 'model_version', when: 'the label or description of a model version changed' },
+  'model_version.deleted': { recordType: 'model_version', when: 'a model version was removed, with its training data links' },
   'model_version.training_data_linked': { recordType: 'model_version', when: 'a dataset version was recorded as training, validation or test data' },
   'model_version.training_data_unlinked': { recordType: 'model_version', when: 'a dataset version link was removed' },
   'dataset.created': { recordType: 'dataset', when: 'a dataset was added' },
   'dataset.updated': { recordType: 'dataset', when: 'a dataset changed' },
   'dataset.deleted': { recordType: 'dataset', when: 'a dataset was removed' },
   'dataset_version.created': { recordType: 'dataset_version', when: 'a dataset version was fingerprinted and added' },
+  'dataset_version.deleted': { recordType: 'dataset_version', when: 'a dataset version no model used was removed' },
   'user.created': { recordType: 'user', when: 'a user account was created' },
   'user.updated': { recordType: 'user', when: 'a user account changed (roles, activation, password)' },
   'user.signed_in': { recordType: 'user', when: 'a user signed in with a password' },

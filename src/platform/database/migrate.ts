@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as foundation from './migrations/0001-foundation.js';
 import { AppError } from '../errors.js';
 
@@ -13,7 +13,10 @@ const provider: MigrationProvider = {
 
 /** Applies every pending migration. Safe to run from several processes: Kysely takes a lock. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  // Kysely looks for its migration tables in every schema unless it is given one. On PostgreSQL, a
+  // second custos schema in the same database would otherwise make it skip creating its own.
+  const schema = db.getExecutor().adapter instanceof PostgresAdapter ? await currentSchema(db) : undefined;
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
@@ -25,6 +28,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     );
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
+  const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return result.rows[0]?.schema ?? undefined;
 }
 
 function describe(error: unknown): string {

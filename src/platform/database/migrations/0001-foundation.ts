@@ -49,6 +49,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('scope_statement', 'text', (col) => col.notNull())
     .addColumn('scope_boundaries', 'text', (col) => col.notNull())
     .addCheckConstraint('organization_name_not_blank', notBlank('name'))
+    // The AIMS belongs to one organization, so the table holds one row with a fixed id.
+    .addCheckConstraint('organization_single_row', sql`id = 'organization'`)
     .execute();
 
   await versioned(db.schema.createTable('interested_parties'))
@@ -73,6 +75,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('people_is_board_member', isBoolean('is_board_member'))
     .addCheckConstraint('people_not_own_manager', sql`reports_to_id is null or reports_to_id <> id`)
     .execute();
+  await db.schema.createIndex('people_reports_to').on('people').column('reports_to_id').execute();
+  await db.schema.createIndex('people_name').on('people').column('name').execute();
 
   await versioned(db.schema.createTable('teams'))
     .addColumn('name', 'text', (col) => col.notNull().unique())
@@ -89,6 +93,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('person_id', 'varchar(64)', (col) => col.notNull().references('people.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('team_members_pk', ['team_id', 'person_id'])
     .execute();
+  await db.schema.createIndex('team_members_person').on('team_members').column('person_id').execute();
 
   await versioned(db.schema.createTable('ai_systems'))
     .addColumn('name', 'text', (col) => col.notNull())
@@ -119,9 +124,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('ai_systems_in_scope', isBoolean('in_scope'))
     .execute();
   await db.schema.createIndex('ai_systems_business_unit_name').unique().on('ai_systems').columns(['business_unit', 'name']).execute();
-  await db.schema.createIndex('ai_systems_name').on('ai_systems').column('name').execute();
-  await db.schema.createIndex('ai_systems_lifecycle_stage').on('ai_systems').columns(['lifecycle_stage', 'name']).execute();
-  await db.schema.createIndex('ai_systems_updated_at').on('ai_systems').column('updated_at').execute();
+  // One index per sort key of the list endpoint, ending in id because the list breaks ties by id:
+  // a page deep in the list then reads the index in order instead of sorting the whole table.
+  await db.schema.createIndex('ai_systems_name').on('ai_systems').columns(['name', 'id']).execute();
+  await db.schema.createIndex('ai_systems_lifecycle_stage').on('ai_systems').columns(['lifecycle_stage', 'name', 'id']).execute();
+  await db.schema.createIndex('ai_systems_business_unit').on('ai_systems').columns(['business_unit', 'id']).execute();
+  await db.schema.createIndex('ai_systems_created_at').on('ai_systems').columns(['created_at', 'id']).execute();
+  await db.schema.createIndex('ai_systems_updated_at').on('ai_systems').columns(['updated_at', 'id']).execute();
   await db.schema.createIndex('ai_systems_owner').on('ai_systems').column('owner_id').execute();
 
   await db.schema
@@ -171,13 +180,30 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('raci_assignments_one_party', sql`(person_id is null) <> (team_id is null)`)
     .addCheckConstraint('raci_assignments_activity_not_blank', notBlank('activity'))
     .execute();
-  // RACI allows exactly one accountable party per activity.
+  // RACI allows exactly one accountable party per activity. Activities compare ignoring case,
+  // so "Model validation" and "model validation" are one activity.
   await db.schema
     .createIndex('raci_assignments_one_accountable')
     .unique()
     .on('raci_assignments')
-    .columns(['ai_system_id', 'activity'])
+    .expression(sql`ai_system_id, lower(activity)`)
     .where(sql.ref('responsibility'), '=', 'accountable')
+    .execute();
+  // A party holds each responsibility for an activity at most once. One index per kind of party,
+  // because NULLs never collide in a unique index.
+  await db.schema
+    .createIndex('raci_assignments_unique_person')
+    .unique()
+    .on('raci_assignments')
+    .expression(sql`ai_system_id, lower(activity), responsibility, person_id`)
+    .where(sql.ref('person_id'), 'is not', null)
+    .execute();
+  await db.schema
+    .createIndex('raci_assignments_unique_team')
+    .unique()
+    .on('raci_assignments')
+    .expression(sql`ai_system_id, lower(activity), responsibility, team_id`)
+    .where(sql.ref('team_id'), 'is not', null)
     .execute();
 
   await versioned(db.schema.createTable('third_party_components'))
@@ -189,6 +215,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('source_url', 'text')
     .addCheckConstraint('third_party_components_kind', oneOf('kind', ['model', 'dataset']))
     .addCheckConstraint('third_party_components_name_not_blank', notBlank('name'))
+    .addCheckConstraint('third_party_components_vendor_not_blank', notBlank('vendor'))
+    .addCheckConstraint('third_party_components_licence_not_blank', notBlank('licence'))
+    .addCheckConstraint('third_party_components_version_not_blank', notBlank('component_version'))
     .execute();
   await db.schema
     .createIndex('third_party_components_unique')
@@ -203,9 +232,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('third_party_component_id', 'varchar(64)', (col) => col.references('third_party_components.id').onDelete('restrict'))
     .addCheckConstraint('models_name_not_blank', notBlank('name'))
     .execute();
+  await db.schema.createIndex('models_component').on('models').column('third_party_component_id').execute();
 
+  // Versions restrict the deletion of their model or dataset, so that each version's removal is
+  // audited on its own rather than vanishing in a cascade.
   await versioned(db.schema.createTable('model_versions'))
-    .addColumn('model_id', 'varchar(64)', (col) => col.notNull().references('models.id').onDelete('cascade'))
+    .addColumn('model_id', 'varchar(64)', (col) => col.notNull().references('models.id').onDelete('restrict'))
     .addColumn('version_label', 'text', (col) => col.notNull())
     .addColumn('description', 'text', (col) => col.notNull())
     .addCheckConstraint('model_versions_label_not_blank', notBlank('version_label'))
@@ -221,9 +253,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('datasets_name_not_blank', notBlank('name'))
     .addCheckConstraint('datasets_contains_personal_data', isBoolean('contains_personal_data'))
     .execute();
+  await db.schema.createIndex('datasets_component').on('datasets').column('third_party_component_id').execute();
 
   await versioned(db.schema.createTable('dataset_versions'))
-    .addColumn('dataset_id', 'varchar(64)', (col) => col.notNull().references('datasets.id').onDelete('cascade'))
+    .addColumn('dataset_id', 'varchar(64)', (col) => col.notNull().references('datasets.id').onDelete('restrict'))
     .addColumn('version_label', 'text', (col) => col.notNull())
     .addColumn('sha256', 'varchar(64)', (col) => col.notNull())
     .addColumn('size_bytes', 'bigint', (col) => col.notNull())
@@ -233,6 +266,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('dataset_versions_size', sql`size_bytes >= 0`)
     .addUniqueConstraint('dataset_versions_unique_label', ['dataset_id', 'version_label'])
     .execute();
+  await db.schema.createIndex('dataset_versions_sha256').on('dataset_versions').column('sha256').execute();
 
   await db.schema
     .createTable('model_training_data')
@@ -242,6 +276,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('model_training_data_pk', ['model_version_id', 'dataset_version_id', 'purpose'])
     .addCheckConstraint('model_training_data_purpose', oneOf('purpose', ['training', 'validation', 'test']))
     .execute();
+  await db.schema.createIndex('model_training_data_dataset_version').on('model_training_data').column('dataset_version_id').execute();
 
   await db.schema
     .createTable('ai_system_model_versions')
@@ -251,6 +286,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('ai_system_model_versions_pk', ['ai_system_id', 'model_version_id', 'environment'])
     .addCheckConstraint('ai_system_model_versions_environment', oneOf('environment', environments))
     .execute();
+  await db.schema.createIndex('ai_system_model_versions_model_version').on('ai_system_model_versions').column('model_version_id').execute();
 
   await versioned(db.schema.createTable('users'))
     .addColumn('username', 'varchar(64)', (col) => col.notNull().unique())
