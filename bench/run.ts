@@ -1,0 +1,67 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { repositoryRoot } from '../test/support/server-process.js';
+import { benchmarkAuditVerify } from './audit-verify.js';
+import { benchmarkConcurrentLoad } from './concurrent-load.js';
+import { benchmarkListLatency } from './list-latency.js';
+import { ensureSeeded } from './seed.js';
+
+/*
+ * Runs the benchmarks that docs/benchmarks.md records. Usage:
+ *   npm run bench -- [list|verify|load|all] [--systems N] [--events N] [--duration S] [--data-dir DIR]
+ * The seeded database is kept in the data directory and reused while its size matches.
+ */
+
+const usage = 'usage: npm run bench -- [list|verify|load|all] [--systems N] [--events N] [--requests N] [--duration S] [--data-dir DIR]';
+const benchmarks = ['list', 'verify', 'load', 'all'] as const;
+type Benchmark = (typeof benchmarks)[number];
+
+function positiveInteger(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`--${name} "${raw}" is not a positive integer; ${usage}`);
+  }
+  return value;
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    systems: { type: 'string', default: '10000' },
+    events: { type: 'string', default: '1000000' },
+    requests: { type: 'string', default: '2000' },
+    duration: { type: 'string', default: '30' },
+    'data-dir': { type: 'string', default: path.join(repositoryRoot, '.bench') },
+  },
+});
+
+const selected = (positionals[0] ?? 'all') as Benchmark;
+if (!benchmarks.includes(selected) || positionals.length > 1) {
+  throw new Error(`Unknown benchmark "${positionals.join(' ')}"; ${usage}`);
+}
+const size = { systems: positiveInteger('systems', values.systems), events: positiveInteger('events', values.events) };
+const dataDir = path.resolve(values['data-dir']);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+log(`Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown model'}), Node.js ${process.version}, load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+
+if (selected === 'list' || selected === 'verify' || selected === 'all') {
+  const seeded = await ensureSeeded(path.join(dataDir, 'seeded'), size, log);
+  if (selected !== 'verify') {
+    log(`\n== GET /api/ai-systems on SQLite, ${size.systems} systems and ${size.events} events ==`);
+    await benchmarkListLatency(seeded, { requests: positiveInteger('requests', values.requests), warmupRequests: 200 }, log);
+  }
+  if (selected !== 'list') {
+    log(`\n== custos audit verify over ${size.events} events on SQLite ==`);
+    await benchmarkAuditVerify(seeded, { runs: 3 }, log);
+  }
+}
+
+if (selected === 'load' || selected === 'all') {
+  const durationSeconds = positiveInteger('duration', values.duration);
+  log(`\n== 200 concurrent clients for ${durationSeconds} s on SQLite, one server process ==`);
+  await benchmarkConcurrentLoad({ kind: 'sqlite', serverCount: 1, connections: 200, durationSeconds }, log);
+  log(`\n== 200 concurrent clients for ${durationSeconds} s on PostgreSQL, two server processes ==`);
+  await benchmarkConcurrentLoad({ kind: 'postgresql', serverCount: 2, connections: 200, durationSeconds }, log);
+}
