@@ -13,16 +13,19 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that answer without credentials. */
-function isPublic(url: string): boolean {
-  const path = url.split('?')[0] ?? '';
+/**
+ * Routes that answer without credentials, by the route pattern the router matched, so that a
+ * percent-encoded URL cannot pass as a public one. Unmatched URLs answer 404 with no data.
+ */
+function isPublic(route: string | undefined): boolean {
+  if (route === undefined) return true;
   return (
-    path === '/api/health' ||
-    path === '/api/openapi.json' ||
-    path === '/api/auth/sign-in' ||
-    path === '/api/docs' ||
-    path.startsWith('/api/docs/') ||
-    !path.startsWith('/api/')
+    route === '/api/health' ||
+    route === '/api/openapi.json' ||
+    route === '/api/auth/sign-in' ||
+    route === '/api/docs' ||
+    route.startsWith('/api/docs/') ||
+    !route.startsWith('/api/')
   );
 }
 
@@ -35,7 +38,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
 
   app.addHook('onRequest', async (request) => {
     request.caller = await resolveCaller(ctx, request);
-    if (!request.caller && !isPublic(request.url)) {
+    if (!request.caller && !isPublic(request.routeOptions.url)) {
       throw new AppError('UNAUTHENTICATED', 'Sign in or send an API token as "Authorization: Bearer <token>"; create a token with `custos token create`');
     }
   });

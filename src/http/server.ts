@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -8,7 +8,10 @@ import type { ServiceContext } from '../platform/context.js';
 import { custosVersion } from '../platform/version.js';
 import type { App, RouteModule } from './app.js';
 import { registerAuthentication } from './authentication.js';
-import { registerErrorHandling } from './errors.js';
+import { registerErrorHandling, toAppError } from './errors.js';
+import { registerInputChecks } from './input-checks.js';
+import { registerJsonBodyParser } from './json-body.js';
+import { documentConventions } from './openapi-conventions.js';
 import { validatorCompiler } from './validator.js';
 import { routeModules } from './routes/index.js';
 
@@ -22,8 +25,6 @@ export async function buildServer(ctx: ServiceContext, extraRoutes: RouteModule[
   const fastify = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // A caller's X-Request-Id is kept when it is a plain token, so logs can be joined across services.
     genReqId: (request) => {
@@ -31,9 +32,18 @@ export async function buildServer(ctx: ServiceContext, extraRoutes: RouteModule[
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised before routing (a malformed URL, an overlong parameter) use the catalogue too.
+    frameworkErrors: (error, request, reply) => {
+      const appError = toAppError(error, request.id, ctx.config.bodyLimitBytes);
+      request.log.info({ code: appError.code, status: appError.status }, appError.message);
+      void (reply as FastifyReply).status(appError.status).send(appError.toBody());
+    },
   });
   const app: App = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // Only JSON bodies (and, on the dataset upload route, raw bytes) are accepted; text/plain gets 415.
+  app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
 
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -56,11 +66,13 @@ export async function buildServer(ctx: ServiceContext, extraRoutes: RouteModule[
       },
       security: [{ bearerToken: [] }, { sessionCookie: [] }],
     },
+    transform: documentConventions,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, ctx.config.bodyLimitBytes);
   registerAuthentication(app, ctx);
+  registerInputChecks(app);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { formatChecks } from '../platform/formats.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its namespace arrives instead.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -18,8 +19,13 @@ function createAjv(coerce: boolean): Ajv {
     useDefaults: coerce,
     coerceTypes: coerce ? 'array' : false,
     strict: false,
+    // Keeps the offending value on each issue, so error messages can quote it.
+    verbose: true,
   });
   addFormats(ajv);
+  for (const [name, check] of Object.entries(formatChecks)) {
+    ajv.addFormat(name, check);
+  }
   return ajv;
 }
 

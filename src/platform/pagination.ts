@@ -1,10 +1,12 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 export const maxPageSize = 500;
+/** Largest offset accepted; deeper pages are narrowed with filters instead. */
+export const maxOffset = 1_000_000_000;
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxPageSize, default: 50, description: `Records per page, 1 to ${maxPageSize}` })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Records to skip' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: maxOffset, default: 0, description: `Records to skip, 0 to ${maxOffset}` })),
 };
 
 /** A page of records with the total that matched, so clients can show "51–100 of 390". */

@@ -1,8 +1,14 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { validationFailed, type ErrorDetail } from './errors.js';
-// Registers date-time, date, uri and email with TypeBox before any schema is checked.
-import './formats.js';
+// Importing the formats registers date-time, date, uri and email with TypeBox before any check.
+import { formatDescriptions } from './formats.js';
+import { findUnsafeText } from './text-safety.js';
+
+/** Paths whose values are secrets: their validation messages never include the value. */
+export function isSecretPath(path: string): boolean {
+  return /(password|token|secret)[^/]*$/i.test(path);
+}
 
 /** Pattern of strings that are not empty or only white space; errors report it as "must not be blank". */
 export const notBlankPattern = '\\S';
@@ -18,16 +24,47 @@ function checkerFor<T extends TSchema>(schema: T): TypeCheck<T> {
   return checker as TypeCheck<T>;
 }
 
-/** Lists every problem of `value` against `schema`, each with its JSON pointer under `prefix`. */
+/**
+ * Lists every problem of `value` against `schema`, each with its JSON pointer under `prefix`,
+ * including text that cannot be stored (NUL characters, unpaired surrogates).
+ */
 export function findProblems(schema: TSchema, value: unknown, prefix = ''): ErrorDetail[] {
+  const unsafe = findUnsafeText(value, prefix);
   const checker = checkerFor(schema);
-  if (checker.Check(value)) return [];
-  const problems: ErrorDetail[] = [];
+  if (checker.Check(value)) return unsafe;
+
+  const problems: ErrorDetail[] = [...unsafe];
+  const reported = new Set(unsafe.map((problem) => problem.path));
   for (const error of checker.Errors(value)) {
-    const message = error.schema.pattern === notBlankPattern ? 'must not be blank' : error.message;
-    problems.push({ path: `${prefix}${error.path}` || '/', message: describeProblem(message, error.value) });
+    const path = `${prefix}${error.path}` || '/';
+    if (reported.has(path)) continue;
+    reported.add(path);
+    problems.push({ path, message: describeProblem(path, explain(error.schema, error.value, error.message), error.value) });
   }
   return problems;
+}
+
+/** Rewords TypeBox's messages for blank strings and failed unions into what the value must be. */
+function explain(schema: TSchema, value: unknown, message: string): string {
+  if (schema.pattern === notBlankPattern) return 'must not be blank';
+  if (typeof schema.format === 'string' && typeof value === 'string' && formatDescriptions[schema.format]) return formatDescriptions[schema.format]!;
+  const alternatives = schema.anyOf as TSchema[] | undefined;
+  if (!alternatives) return message;
+
+  const literals = alternatives.filter((alternative) => 'const' in alternative).map((alternative) => String(alternative.const));
+  if (literals.length === alternatives.length) return `must be one of ${literals.join(', ')}`;
+
+  const nullable = alternatives.some((alternative) => alternative.type === 'null');
+  const reasons = alternatives
+    .filter((alternative) => alternative.type !== 'null')
+    .map((alternative) => {
+      const first = checkerFor(alternative).Errors(value).First();
+      return first ? explain(first.schema, first.value, first.message) : undefined;
+    })
+    .filter((reason): reason is string => reason !== undefined);
+  const unique = [...new Set(reasons)];
+  if (unique.length === 0) return message;
+  return nullable ? `${unique.join(' or ')}, or null` : unique.join(' or ');
 }
 
 /** Returns `value` typed by the schema, or throws VALIDATION_FAILED listing every problem. */
@@ -37,8 +74,9 @@ export function parseWith<T extends TSchema>(schema: T, value: unknown, prefix =
   return value as Static<T>;
 }
 
-function describeProblem(message: string, received: unknown): string {
-  if (received === undefined) return message;
+/** Appends the received value, except for passwords and other secrets, which are never echoed. */
+function describeProblem(path: string, message: string, received: unknown): string {
+  if (received === undefined || isSecretPath(path)) return message;
   const shown = JSON.stringify(received);
   const clipped = shown !== undefined && shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
   return `${message} (received ${clipped})`;

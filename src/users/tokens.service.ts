@@ -71,6 +71,11 @@ export async function createApiToken(ctx: ServiceContext, caller: Caller, input:
     if (user.id !== caller.userId && !can(caller, 'users.manage')) {
       throw new AppError('FORBIDDEN', `${caller.username} may issue tokens only for themselves, not for "${parsed.username}"; ask an administrator`);
     }
+    // A token must not mint a token with another role or a later expiry than its own, so only a
+    // password sign-in (or an administrator) can issue tokens.
+    if (caller.via === 'token' && !can(caller, 'users.manage')) {
+      throw new AppError('FORBIDDEN', `An API token cannot issue API tokens; sign in with your password to create one, or ask an administrator`);
+    }
     if (user.active !== 1) throw new AppError('CONFLICT', `The user "${parsed.username}" is inactive; activate it before issuing a token`);
     const held = await rolesOf(trx, user.id);
     if (!held.includes(parsed.role)) {

@@ -58,7 +58,10 @@ describe.each(databaseKinds)('AI systems API on %s', (kind) => {
 
     const invalid = await server.as('administrator')('POST', '/api/ai-systems', { body: { ...credit, name: 'Bad URL', sourceUrl: 'not a url' } });
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.json().error.details).toEqual([{ path: '/sourceUrl', message: 'must match format "uri"' }]);
+    expect(invalid.json().error.details).toEqual([{ path: '/sourceUrl', message: 'must be an absolute http or https URL, or null (received "not a url")' }]);
+
+    const script = await server.as('administrator')('POST', '/api/ai-systems', { body: { ...credit, name: 'Script URL', sourceUrl: 'javascript:alert(1)' } });
+    expect(script.statusCode).toBe(400);
   });
 
   it('rejects unauthenticated requests', async () => {
@@ -90,7 +93,7 @@ describe.each(databaseKinds)('AI systems API on %s', (kind) => {
     const paths = error.details.map((detail: { path: string }) => detail.path).sort();
     expect(paths).toEqual(['/businessUnit', '/colour', '/inScope', '/lifecycleStage', '/name', '/purpose']);
     const stage = error.details.find((detail: { path: string }) => detail.path === '/lifecycleStage');
-    expect(stage.message).toBe('must be one of concept, design, development, validation, pilot, production, retired');
+    expect(stage.message).toBe('must be one of concept, design, development, validation, pilot, production, retired (received "launched")');
   });
 
   it('rejects malformed JSON', async () => {

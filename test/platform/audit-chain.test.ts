@@ -187,6 +187,51 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
     expect(result.failure).toMatchObject({ seq: 5002, kind: 'edited' });
   });
 
+  it('detects two distant events swapped', async () => {
+    await appendEvents(300);
+    await tamper(sql`update audit_events set seq = 1000 where seq = 10`);
+    await tamper(sql`update audit_events set seq = 10 where seq = 280`);
+    await tamper(sql`update audit_events set seq = 280 where seq = 1000`);
+    const result = await verifyAuditChain(database.db);
+    expect(result.failure).toMatchObject({ seq: 10, kind: 'reordered' });
+    expect(result.failure?.message).toContain('written as event 280');
+    expect(result.eventsChecked).toBe(9);
+  });
+
+  it('detects a newest event renumbered beyond safe integers', async () => {
+    await appendEvents(5);
+    await tamper(sql`update audit_events set seq = 9007199254740993 where seq = 5`);
+    const result = await verifyAuditChain(database.db);
+    expect(result.ok).toBe(false);
+    expect(result.failure).toMatchObject({ seq: 5, kind: 'edited' });
+    expect(result.headSeq).toBe(4);
+  });
+
+  if (kind === 'sqlite') {
+    it('detects a sequence number that is not a number', async () => {
+      await appendEvents(5);
+      await tamper(sql`update audit_events set seq = 'x' where seq = 5`);
+      const result = await verifyAuditChain(database.db);
+      expect(result.failure).toMatchObject({ seq: 5, kind: 'edited' });
+      expect(result.failure?.message).toContain('"x"');
+    });
+  }
+
+  it('checks an anchor kept outside the database', async () => {
+    await appendEvents(6);
+    const intact = await verifyAuditChain(database.db);
+    const anchor = { seq: intact.headSeq, hash: intact.headHash };
+    expect((await verifyAuditChain(database.db, anchor)).ok).toBe(true);
+
+    await tamper(sql`delete from audit_events where seq >= 5`);
+    const truncated = await verifyAuditChain(database.db, anchor);
+    expect(truncated.ok).toBe(false);
+    expect(truncated.failure).toMatchObject({ seq: 6, kind: 'deleted' });
+
+    const wrongHash = await verifyAuditChain(database.db, { seq: 2, hash: 'f'.repeat(64) });
+    expect(wrongHash.failure).toMatchObject({ seq: 2, kind: 'edited' });
+  });
+
   if (kind === 'postgresql') {
     it('rejects update, delete and truncate in the database', async () => {
       await appendEvents(2);

@@ -71,15 +71,29 @@ describe.each(databaseKinds)('sign-in, sessions and tokens on %s', (kind) => {
     expect(signedIn.total).toBe(1);
   });
 
-  it('issues tokens for oneself but not for others without administration rights', async () => {
-    const own = await server.as('validator')('POST', '/api/tokens', { body: { username: 'validator', role: 'validator', name: 'notebook' } });
+  it('issues tokens to a signed-in user for themselves only', async () => {
+    const created = await server.as('administrator')('POST', '/api/users', {
+      body: { username: 'vera', password: 'vera validates models', roles: ['validator', 'internal_auditor'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const signedIn = await server.anonymous('POST', '/api/auth/sign-in', { body: { username: 'vera', password: 'vera validates models' } });
+    const session = String(signedIn.headers['set-cookie']).split(';')[0]!;
+
+    const own = await server.anonymous('POST', '/api/tokens', { body: { username: 'vera', role: 'internal_auditor', name: 'notebook' }, headers: { cookie: session } });
     expect(own.statusCode).toBe(201);
     expect(own.json().token).toMatch(/^custos_/);
 
-    const other = await server.as('validator')('POST', '/api/tokens', { body: { username: 'admin', role: 'administrator' } });
+    const other = await server.anonymous('POST', '/api/tokens', { body: { username: 'admin', role: 'administrator' }, headers: { cookie: session } });
     expect(other.statusCode).toBe(403);
 
-    const revoked = await server.as('validator')('DELETE', `/api/tokens/${own.json().apiToken.id}`);
+    const minted = await server.anonymous('POST', '/api/tokens', {
+      body: { username: 'vera', role: 'validator' },
+      headers: { authorization: `Bearer ${own.json().token}` },
+    });
+    expect(minted.statusCode).toBe(403);
+    expect(minted.json().error.message).toContain('An API token cannot issue API tokens');
+
+    const revoked = await server.anonymous('DELETE', `/api/tokens/${own.json().apiToken.id}`, { headers: { cookie: session } });
     expect(revoked.statusCode).toBe(200);
     const useRevoked = await server.anonymous('GET', '/api/ai-systems', { headers: { authorization: `Bearer ${own.json().token}` } });
     expect(useRevoked.statusCode).toBe(401);

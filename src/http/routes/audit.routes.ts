@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import { AuditEvent, AuditEventQuery, exportAuditTrail, listAuditEvents, verifyAuditTrail } from '../../platform/audit/audit.service.js';
+import { AuditEvent, AuditEventQuery, VerifyAuditRequest, exportAuditTrail, listAuditEvents, verifyAuditTrail } from '../../platform/audit/audit.service.js';
 import { Page } from '../../platform/pagination.js';
 import type { RouteModule } from '../app.js';
 import { callerOf } from '../authentication.js';
@@ -35,9 +35,14 @@ export const auditRoutes: RouteModule = (app, ctx) => {
   app.post(
     '/api/audit-events/verify',
     {
-      schema: { tags, summary: 'Recompute the hash chain and report the first tampered event, if any', response: { 200: ChainVerification, ...commonErrors } },
+      schema: {
+        tags,
+        summary: 'Recompute the hash chain and report the first tampered event, if any; with an anchor, also check a hash kept elsewhere',
+        body: Type.Optional(VerifyAuditRequest),
+        response: { 200: ChainVerification, ...commonErrors },
+      },
     },
-    async (request) => verifyAuditTrail(ctx, callerOf(request)),
+    async (request) => verifyAuditTrail(ctx, callerOf(request), request.body ?? {}),
   );
 
   app.get(

@@ -77,9 +77,26 @@ export async function listAuditEvents(ctx: ServiceContext, caller: Caller, query
   return { items: rows.map(toAuditEvent), total: Number(count.total), limit, offset };
 }
 
-export async function verifyAuditTrail(ctx: ServiceContext, caller: Caller): Promise<ChainVerification> {
+export const VerifyAuditRequest = Type.Object(
+  {
+    anchor: Type.Optional(
+      Type.Object(
+        {
+          seq: Type.Integer({ minimum: 1, description: 'Sequence number of an event whose hash was kept outside the database' }),
+          hash: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'That event hash, as lower-case hex' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type VerifyAuditRequest = Static<typeof VerifyAuditRequest>;
+
+export async function verifyAuditTrail(ctx: ServiceContext, caller: Caller, request: VerifyAuditRequest = {}): Promise<ChainVerification> {
   authorize(caller, 'audit.read');
-  return verifyAuditChain(ctx.database.db);
+  const parsed = parseWith(VerifyAuditRequest, request);
+  return verifyAuditChain(ctx.database.db, parsed.anchor);
 }
 
 /** Checks access before it returns, so an HTTP route can reject the request before streaming starts. */

@@ -34,59 +34,79 @@ const batchSize = 5000;
 /** How far from its place a moved event is looked for when classifying a hash mismatch. */
 const reorderSearchWindow = 64;
 
-type StoredEvent = AuditEventTable;
+type StoredEvent = AuditEventTable & { storedSeq: unknown };
+
+/** A sequence number and hash kept outside the database, from an earlier verification or export. */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+}
 
 /**
  * Recomputes the whole chain in sequence order and reports the first event that breaks it.
- * Events appended while the check runs are left for the next check.
+ * With an anchor, it also checks that the anchored event is still there with the same hash,
+ * which detects the deletion of the newest events that the chain alone cannot show.
  */
-export async function verifyAuditChain(db: Db): Promise<ChainVerification> {
-  const head = await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  if (!head) {
-    return { ok: true, eventsChecked: 0, headSeq: 0, headHash: genesisHash, failure: null };
-  }
-  const lastSeq = Number(head.seq);
-
+export async function verifyAuditChain(db: Db, anchor?: ChainAnchor): Promise<ChainVerification> {
   let expectedSeq = 1;
   let previous: StoredEvent | null = null;
-  let checked = 0;
+  let anchoredHash: string | null = null;
   let afterSeq = 0;
 
+  const result = (failure: ChainFailure | null): ChainVerification => ({
+    ok: failure === null,
+    eventsChecked: failure ? Math.max(0, failure.seq - 1) : expectedSeq - 1,
+    headSeq: previous?.seq ?? 0,
+    headHash: previous?.hash ?? genesisHash,
+    failure,
+  });
+
   for (;;) {
-    const batch = await readBatch(db, afterSeq, lastSeq);
+    const batch = await readBatch(db, afterSeq);
     if (batch.length === 0) break;
 
     for (let index = 0; index < batch.length; index += 1) {
       const event = batch[index]!;
       const failure = await checkEvent(db, event, previous, expectedSeq, () => findNext(db, batch, index));
-      if (failure) {
-        return { ok: false, eventsChecked: checked, headSeq: lastSeq, headHash: head.hash, failure };
-      }
+      if (failure) return result(failure);
+      if (anchor && event.seq === anchor.seq) anchoredHash = event.hash;
       previous = event;
       expectedSeq = event.seq + 1;
-      checked += 1;
     }
     afterSeq = batch[batch.length - 1]!.seq;
   }
 
-  return { ok: true, eventsChecked: checked, headSeq: lastSeq, headHash: head.hash, failure: null };
+  if (anchor && anchoredHash === null) {
+    return result({
+      seq: anchor.seq,
+      kind: 'deleted',
+      message: `Audit event ${anchor.seq}, the anchor given, is missing: the chain ends at event ${expectedSeq - 1}, so the newest events were deleted`,
+    });
+  }
+  if (anchor && anchoredHash !== anchor.hash) {
+    return result({
+      seq: anchor.seq,
+      kind: 'edited',
+      message: `Audit event ${anchor.seq} has the hash ${anchoredHash}, not the anchored ${anchor.hash}: the chain was rewritten from that event on`,
+    });
+  }
+  return result(null);
 }
 
-async function readBatch(db: Db, afterSeq: number, lastSeq: number): Promise<StoredEvent[]> {
+async function readBatch(db: Db, afterSeq: number): Promise<StoredEvent[]> {
   const rows = await db
     .selectFrom('audit_events')
     .selectAll()
     .where('seq', '>', afterSeq)
-    .where('seq', '<=', lastSeq)
     .orderBy('seq')
     .limit(batchSize)
     .execute();
   return rows.map(toStoredEvent);
 }
 
+/** Keeps the sequence number as stored, so that a non-numeric value can be shown as it is. */
 function toStoredEvent(row: AuditEventTable): StoredEvent {
-  // PostgreSQL returns bigint as a string unless the pool parses it; make sure seq is a number.
-  return { ...row, seq: Number(row.seq) };
+  return { ...row, storedSeq: row.seq, seq: Number(row.seq) };
 }
 
 /** The event after batch[index], read from the database when it starts the next batch. */
@@ -106,7 +126,15 @@ async function checkEvent(
 ): Promise<ChainFailure | null> {
   const previousHash = previous?.hash ?? genesisHash;
 
-  if (!Number.isInteger(event.seq) || event.seq < expectedSeq) {
+  if (!Number.isSafeInteger(event.seq)) {
+    return {
+      seq: expectedSeq,
+      kind: 'edited',
+      message: `The audit event after event ${expectedSeq - 1} has the sequence number ${JSON.stringify(event.storedSeq)}, which is not a whole number below 2^53: it was renumbered`,
+    };
+  }
+
+  if (event.seq < expectedSeq) {
     return {
       seq: event.seq,
       kind: 'inserted',
@@ -166,7 +194,7 @@ async function checkEvent(
  * predecessor is gone, and by a reordering otherwise.
  */
 async function classifyHashMismatch(db: Db, event: StoredEvent, previous: StoredEvent | null): Promise<ChainFailure> {
-  const originalSeq = findOriginalPosition(event);
+  const originalSeq = await findOriginalPosition(db, event);
   if (originalSeq === null) {
     return {
       seq: event.seq,
@@ -198,8 +226,17 @@ async function classifyHashMismatch(db: Db, event: StoredEvent, previous: Stored
   };
 }
 
-/** Looks for a nearby sequence number under which the event's content hashes to its stored hash. */
-function findOriginalPosition(event: StoredEvent): number | null {
+/**
+ * Looks for the sequence number under which the event's content hashes to its stored hash: first
+ * the number after the event it links to (right when only the two rows were swapped, however far
+ * apart), then the nearby numbers.
+ */
+async function findOriginalPosition(db: Db, event: StoredEvent): Promise<number | null> {
+  const linked = await db.selectFrom('audit_events').select('seq').where('hash', '=', event.previous_hash).executeTakeFirst();
+  const afterLinked = linked ? Number(linked.seq) + 1 : event.previous_hash === genesisHash ? 1 : null;
+  if (afterLinked !== null && afterLinked !== event.seq && hashEvent({ ...event, seq: afterLinked }) === event.hash) {
+    return afterLinked;
+  }
   for (let offset = 1; offset <= reorderSearchWindow; offset += 1) {
     for (const candidate of [event.seq - offset, event.seq + offset]) {
       if (candidate >= 1 && hashEvent({ ...event, seq: candidate }) === event.hash) {
