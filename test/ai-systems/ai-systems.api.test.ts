@@ -206,5 +206,10 @@ describe.each(databaseKinds)('AI systems API on %s', (kind) => {
     expect(verification.ok).toBe(true);
     const verifyResponse = await server.as('internal_auditor')('POST', '/api/audit-events/verify');
     expect(verifyResponse.json()).toMatchObject({ ok: true, failure: null });
+    const anchor = { seq: verification.headSeq, hash: verification.headHash };
+    const anchored = await server.as('internal_auditor')('POST', '/api/audit-events/verify', { body: { anchor } });
+    expect(anchored.json()).toMatchObject({ ok: true });
+    const wrong = await server.as('internal_auditor')('POST', '/api/audit-events/verify', { body: { anchor: { ...anchor, hash: 'f'.repeat(64) } } });
+    expect(wrong.json().failure).toMatchObject({ seq: anchor.seq, kind: 'edited' });
   });
 });
