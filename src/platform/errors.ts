@@ -26,6 +26,7 @@ export const errorCatalogue = {
   PRECONDITION_FAILED: { status: 412, exitCode: 2 },
   BODY_TOO_LARGE: { status: 413, exitCode: 2 },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, exitCode: 2 },
+  TOO_MANY_REQUESTS: { status: 429, exitCode: 2 },
   INVALID_CONFIGURATION: { status: 500, exitCode: 2 },
   CHECK_FAILED: { status: 500, exitCode: 1 },
   INTERNAL: { status: 500, exitCode: 1 },

@@ -26,13 +26,34 @@ export interface SignedIn {
   user: User;
 }
 
+/** Failed sign-ins counted for throttling are those of the last 15 minutes. */
+export const signInFailureWindowMinutes = 15;
+/** Failures allowed for one account from one address within the window. */
+export const maxFailuresPerAccountAndAddress = 10;
+/** Failures allowed from one address within the window, over all accounts. */
+export const maxFailuresPerAddress = 50;
+
 /**
  * Checks a username and password and opens a session. Every failure, whatever its cause, gives
- * the client the same answer, and the audit trail records the cause.
+ * the client the same answer, and the audit trail records the cause and the client address.
+ * Too many recent failures from the client's address, for one account or in all, block further
+ * attempts with 429 before the password is checked; blocked attempts are logged, not audited,
+ * so that guessing cannot grow the audit trail without bound. The counts come from the audit
+ * trail, so they hold across server processes.
  */
-export async function signIn(ctx: ServiceContext, request: SignInRequest, requestId: string | null): Promise<SignedIn> {
+export async function signIn(ctx: ServiceContext, request: SignInRequest, requestId: string | null, clientAddress = 'unknown'): Promise<SignedIn> {
   const parsed = parseWith(SignInRequest, request);
   const found = await findUserByUsername(ctx.database.db, parsed.username.toLowerCase());
+  const accountKey = found?.row.id ?? parsed.username.slice(0, 64);
+
+  const throttled = await isThrottled(ctx, accountKey, clientAddress);
+  if (throttled) {
+    ctx.logger.warn({ requestId, clientAddress, username: parsed.username.slice(0, 64), limit: throttled }, 'sign-in blocked after repeated failures');
+    throw new AppError(
+      'TOO_MANY_REQUESTS',
+      `Too many failed sign-ins from this address; wait ${signInFailureWindowMinutes} minutes and try again, or ask an administrator to check the account`,
+    );
+  }
 
   let failure: string | null = null;
   if (!found) {
@@ -57,8 +78,8 @@ export async function signIn(ctx: ServiceContext, request: SignInRequest, reques
     await writeTransaction(ctx.database, (trx) =>
       appendAuditEvent(trx, caller, now, {
         action: 'user.sign_in_failed',
-        recordId: found?.row.id ?? parsed.username.slice(0, 64),
-        after: { username: parsed.username.slice(0, 64), cause: failure },
+        recordId: accountKey,
+        after: { username: parsed.username.slice(0, 64), cause: failure, clientAddress },
       }),
     );
     throw new AppError('UNAUTHENTICATED', 'The username or password is wrong, or the account is inactive; check them and try again');
@@ -71,6 +92,29 @@ export async function signIn(ctx: ServiceContext, request: SignInRequest, reques
     await appendAuditEvent(trx, caller, now, { action: 'user.signed_in', recordId: found.row.id, after: { username: found.row.username, expiresAt } });
   });
   return { sessionId, expiresAt, user: toUser(found.row, found.roles) };
+}
+
+/** Returns which limit the recent failures reach, or null when another attempt is allowed. */
+async function isThrottled(ctx: ServiceContext, accountKey: string, clientAddress: string): Promise<string | null> {
+  const since = toTimestamp(new Date(ctx.clock.now().getTime() - signInFailureWindowMinutes * 60_000));
+  const failures = await ctx.database.db
+    .selectFrom('audit_events')
+    .select(['record_id', 'after_json'])
+    .where('action', '=', 'user.sign_in_failed')
+    .where('occurred_at', '>=', since)
+    .execute();
+
+  let fromAddress = 0;
+  let forAccount = 0;
+  for (const failure of failures) {
+    const after = failure.after_json === null ? {} : (JSON.parse(failure.after_json) as { clientAddress?: string });
+    if (after.clientAddress !== clientAddress) continue;
+    fromAddress += 1;
+    if (failure.record_id === accountKey) forAccount += 1;
+  }
+  if (forAccount >= maxFailuresPerAccountAndAddress) return 'per account and address';
+  if (fromAddress >= maxFailuresPerAddress) return 'per address';
+  return null;
 }
 
 export async function signOut(ctx: ServiceContext, caller: Caller, sessionId: string): Promise<void> {

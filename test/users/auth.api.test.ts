@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../src/platform/logger.js';
 import { ensureAdministrator } from '../../src/users/first-start.js';
+import { maxFailuresPerAccountAndAddress } from '../../src/users/sessions.service.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { testContext } from '../support/context.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -97,6 +98,25 @@ describe.each(databaseKinds)('sign-in, sessions and tokens on %s', (kind) => {
     expect(revoked.statusCode).toBe(200);
     const useRevoked = await server.anonymous('GET', '/api/ai-systems', { headers: { authorization: `Bearer ${own.json().token}` } });
     expect(useRevoked.statusCode).toBe(401);
+  });
+
+  it('blocks sign-in after repeated failures', async () => {
+    await server.as('administrator')('POST', '/api/users', { body: { username: 'tess', password: 'tess tests throttling', roles: ['validator'] } });
+    for (let attempt = 0; attempt < maxFailuresPerAccountAndAddress; attempt += 1) {
+      const wrong = await server.anonymous('POST', '/api/auth/sign-in', { body: { username: 'tess', password: `guess number ${attempt}` } });
+      expect(wrong.statusCode).toBe(401);
+    }
+    const blocked = await server.anonymous('POST', '/api/auth/sign-in', { body: { username: 'tess', password: 'tess tests throttling' } });
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().error.code).toBe('TOO_MANY_REQUESTS');
+
+    const failures = (await server.as('internal_auditor')('GET', '/api/audit-events?action=user.sign_in_failed&limit=500')).json();
+    const forTess = failures.items.filter((event: { after: { username: string } }) => event.after.username === 'tess');
+    expect(forTess).toHaveLength(maxFailuresPerAccountAndAddress);
+    expect(forTess[0].after.clientAddress).toBe('127.0.0.1');
+
+    const otherAccount = await signIn(adminPassword);
+    expect(otherAccount.statusCode).toBe(200);
   });
 
   it('lets only administrators manage users', async () => {

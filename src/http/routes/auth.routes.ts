@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { ApiToken, CreateApiToken, IssuedApiToken, createApiToken, revokeApiToken } from '../../users/tokens.service.js';
 import { SignInRequest, signIn, signOut } from '../../users/sessions.service.js';
-import { CreateUser, User, createUser, getUserById, listUsers } from '../../users/users.service.js';
+import { CreateUser, User, UserListQuery, createUser, getUserById, listUsers } from '../../users/users.service.js';
+import { Page } from '../../platform/pagination.js';
 import type { RouteModule } from '../app.js';
 import { callerOf, sessionCookieName } from '../authentication.js';
-import { changeErrors, commonErrors, ErrorResponse, IdParams } from '../schemas.js';
+import { changeErrors, commonErrors, ErrorResponse } from '../schemas.js';
 
 export const authRoutes: RouteModule = (app, ctx) => {
   app.post(
@@ -15,11 +15,11 @@ export const authRoutes: RouteModule = (app, ctx) => {
         summary: 'Sign in with username and password; sets an httpOnly session cookie',
         security: [],
         body: SignInRequest,
-        response: { 200: Type.Object({ user: User, expiresAt: Type.String() }), 400: ErrorResponse, 401: ErrorResponse },
+        response: { 200: Type.Object({ user: User, expiresAt: Type.String() }), 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
       },
     },
     async (request, reply) => {
-      const session = await signIn(ctx, request.body, request.id);
+      const session = await signIn(ctx, request.body, request.id, request.ip);
       void reply.setCookie(sessionCookieName, session.sessionId, {
         httpOnly: true,
         sameSite: 'strict',
@@ -53,8 +53,15 @@ export const authRoutes: RouteModule = (app, ctx) => {
 
   app.get(
     '/api/users',
-    { schema: { tags: ['users'], summary: 'List user accounts (administrators only)', response: { 200: Type.Array(User), ...commonErrors } } },
-    async (request) => listUsers(ctx, callerOf(request)),
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'List user accounts by username, with filters and pagination (administrators only)',
+        querystring: UserListQuery,
+        response: { 200: Page(User), ...commonErrors },
+      },
+    },
+    async (request) => listUsers(ctx, callerOf(request), request.query),
   );
 
   app.post(
@@ -65,28 +72,5 @@ export const authRoutes: RouteModule = (app, ctx) => {
       void reply.status(201);
       return user;
     },
-  );
-
-  app.post(
-    '/api/tokens',
-    {
-      schema: {
-        tags: ['users'],
-        summary: 'Issue an API token bound to a user and one of their roles; the token is shown once',
-        body: CreateApiToken,
-        response: { 201: IssuedApiToken, ...changeErrors },
-      },
-    },
-    async (request, reply) => {
-      const issued = await createApiToken(ctx, callerOf(request), request.body);
-      void reply.status(201);
-      return issued;
-    },
-  );
-
-  app.delete(
-    '/api/tokens/:id',
-    { schema: { tags: ['users'], summary: 'Revoke an API token', params: IdParams, response: { 200: ApiToken, ...changeErrors } } },
-    async (request) => revokeApiToken(ctx, callerOf(request), request.params.id),
   );
 };

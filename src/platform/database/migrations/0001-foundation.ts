@@ -343,6 +343,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hash', 'varchar(64)', (col) => col.notNull().unique())
     .execute();
   await db.schema.createIndex('audit_events_record').on('audit_events').columns(['record_type', 'record_id', 'seq']).execute();
+  // Sign-in throttling counts recent failures by action and time.
+  await db.schema.createIndex('audit_events_action_time').on('audit_events').columns(['action', 'occurred_at']).execute();
 
   if (isPostgres) {
     // The application never updates or deletes an event; on PostgreSQL the database refuses too.
