@@ -46,7 +46,7 @@ export async function benchmarkConcurrentLoad(options: ConcurrentLoadOptions, lo
       options.kind === 'postgresql'
         ? { CUSTOS_DATABASE_URL: database.settings.databaseUrl!, CUSTOS_DATABASE_SCHEMA: database.settings.databaseSchema }
         : { CUSTOS_DATA_DIR: database.settings.dataDir };
-    // Request logging at info, as in production; the helper keeps only the tail of the output.
+    // Request logging at info, as in production. The helper keeps only the tail of the output.
     Object.assign(env, { CUSTOS_ADMIN_PASSWORD: 'benchmark-admin-password', CUSTOS_LOG_LEVEL: 'info' });
     for (let index = 0; index < options.serverCount; index += 1) {
       servers.push(await startServerProcess({ env }));
@@ -77,7 +77,7 @@ export async function benchmarkConcurrentLoad(options: ConcurrentLoadOptions, lo
   }
 }
 
-/** The request pair each connection repeats: POST a new system, then PATCH it with If-Match. */
+/** Builds the request pair each connection repeats: POST a new system, then PATCH it with If-Match. */
 function writeSequence(token: string, prefix: string, acknowledged: Acknowledged): autocannon.Request[] {
   let created = 0;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

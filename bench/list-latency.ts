@@ -15,7 +15,7 @@ import { businessUnits, searchTerm, seededRandom } from './synthetic-register.js
 /*
  * Latency of GET /api/ai-systems on the seeded SQLite database. The server time is Fastify's own
  * reply.elapsedTime, from the start of the request to the end of the response, read in an
- * onResponse hook; the client time is the loopback round trip of one request at a time. The same
+ * onResponse hook. The client time is the loopback round trip of one request at a time. The same
  * queries issued straight through the repository (Kysely) are the reference that makes the figure
  * comparable across machines.
  */
@@ -103,21 +103,20 @@ export async function benchmarkListLatency(seeded: SeededDatabase, options: List
       await directQuery(ctx, request);
     }
 
+    // Each request is followed by its reference query, so that both see the same machine load.
     const planned = planRequests(options.requests, 42);
     const clientTimes: number[] = [];
+    const directTimes: number[] = [];
     for (const [index, request] of planned.entries()) {
       clientTimes.push(await send(request.url, `list-${index}`));
+      const started = performance.now();
+      await directQuery(ctx, request);
+      directTimes.push(performance.now() - started);
     }
     const healthTimes: number[] = [];
     for (let index = 0; index < Math.min(500, options.requests); index += 1) {
       await send('/api/health', `health-${index}`);
       healthTimes.push(serverTimes.get(`health-${index}`)!);
-    }
-    const directTimes: number[] = [];
-    for (const request of planned) {
-      const started = performance.now();
-      await directQuery(ctx, request);
-      directTimes.push(performance.now() - started);
     }
 
     const serverTimesByIndex = planned.map((_, index) => serverTimes.get(`list-${index}`)!);
@@ -128,7 +127,7 @@ export async function benchmarkListLatency(seeded: SeededDatabase, options: List
   }
 }
 
-/** The reference: the repository's query and row mapping, without HTTP, authentication or serialization. */
+/** Runs the reference: the repository's query and row mapping, without HTTP, authentication or serialization. */
 async function directQuery(ctx: ServiceContext, request: PlannedRequest): Promise<void> {
   const { rows } = await queryAiSystems(ctx.database.db, request.query, pageSize, request.offset);
   rows.map(toAiSystem);

@@ -5,40 +5,49 @@ import { repositoryRoot } from '../test/support/server-process.js';
 import { benchmarkAuditVerify } from './audit-verify.js';
 import { benchmarkConcurrentLoad } from './concurrent-load.js';
 import { benchmarkListLatency } from './list-latency.js';
+import { benchmarkVerifyVariants } from './verify-variants.js';
 import { ensureSeeded } from './seed.js';
 
 /*
  * Runs the benchmarks that docs/benchmarks.md records. Usage:
- *   npm run bench -- [list|verify|load|all] [--systems N] [--events N] [--duration S] [--data-dir DIR]
+ *   npm run bench -- [list|verify|verify-variants|load|all] [--systems N] [--events N] [--requests N] [--duration S] [--data-dir DIR]
  * The seeded database is kept in the data directory and reused while its size matches.
  */
 
-const usage = 'usage: npm run bench -- [list|verify|load|all] [--systems N] [--events N] [--requests N] [--duration S] [--data-dir DIR]';
-const benchmarks = ['list', 'verify', 'load', 'all'] as const;
+const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|all] [--systems N] [--events N] [--requests N] [--duration S] [--data-dir DIR]';
+const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'all'] as const;
 type Benchmark = (typeof benchmarks)[number];
+
+/** Prints a usage error and exits with 2, as the custos CLI does for usage errors. */
+function exitWithUsage(message: string): never {
+  process.stderr.write(`${message}\n${usage}\n`);
+  process.exit(2);
+}
 
 function positiveInteger(name: string, raw: string): number {
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`--${name} "${raw}" is not a positive integer; ${usage}`);
-  }
+  if (!Number.isSafeInteger(value) || value < 1) exitWithUsage(`--${name} "${raw}" is not a positive integer`);
   return value;
 }
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    systems: { type: 'string', default: '10000' },
-    events: { type: 'string', default: '1000000' },
-    requests: { type: 'string', default: '2000' },
-    duration: { type: 'string', default: '30' },
-    'data-dir': { type: 'string', default: path.join(repositoryRoot, '.bench') },
-  },
-});
+const options = {
+  systems: { type: 'string', default: '10000' },
+  events: { type: 'string', default: '1000000' },
+  requests: { type: 'string', default: '2000' },
+  duration: { type: 'string', default: '30' },
+  'data-dir': { type: 'string', default: path.join(repositoryRoot, '.bench') },
+} as const;
+let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: typeof options }>>;
+try {
+  parsed = parseArgs({ allowPositionals: true, options });
+} catch (error) {
+  exitWithUsage((error as Error).message);
+}
+const { values, positionals } = parsed;
 
 const selected = (positionals[0] ?? 'all') as Benchmark;
 if (!benchmarks.includes(selected) || positionals.length > 1) {
-  throw new Error(`Unknown benchmark "${positionals.join(' ')}"; ${usage}`);
+  exitWithUsage(`Unknown benchmark "${positionals.join(' ')}"`);
 }
 const size = { systems: positiveInteger('systems', values.systems), events: positiveInteger('events', values.events) };
 const dataDir = path.resolve(values['data-dir']);
@@ -46,15 +55,19 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 log(`Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown model'}), Node.js ${process.version}, load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 
-if (selected === 'list' || selected === 'verify' || selected === 'all') {
+if (selected !== 'load') {
   const seeded = await ensureSeeded(path.join(dataDir, 'seeded'), size, log);
-  if (selected !== 'verify') {
+  if (selected === 'list' || selected === 'all') {
     log(`\n== GET /api/ai-systems on SQLite, ${size.systems} systems and ${size.events} events ==`);
     await benchmarkListLatency(seeded, { requests: positiveInteger('requests', values.requests), warmupRequests: 200 }, log);
   }
-  if (selected !== 'list') {
+  if (selected === 'verify' || selected === 'all') {
     log(`\n== custos audit verify over ${size.events} events on SQLite ==`);
     await benchmarkAuditVerify(seeded, { runs: 3 }, log);
+  }
+  if (selected === 'verify-variants' || selected === 'all') {
+    log(`\n== Variants of chain verification over ${size.events} events on SQLite ==`);
+    await benchmarkVerifyVariants(seeded, log);
   }
 }
 

@@ -23,9 +23,9 @@ import { insertUser } from '../src/users/users.service.js';
 import { seededRandom, syntheticSystem } from './synthetic-register.js';
 
 /*
- * Seeds an SQLite database for the read and verify benchmarks: a user with an API token, the
- * systems through the register's own insert (with their audit events), then update events
- * written straight into audit_events with the real chain functions, in large transactions.
+ * Seeds an SQLite database for the read and verify benchmarks. A user with an API token and the
+ * systems go through the services, with their audit events. Then update events are written
+ * straight into audit_events with the real chain functions, in large transactions.
  */
 
 export interface SeedSize {
@@ -34,7 +34,7 @@ export interface SeedSize {
 }
 
 export interface SeededDatabase extends SeedSize {
-  /** The custos data directory: custos.db is inside. */
+  /** The custos data directory that contains custos.db. */
   dataDir: string;
   /** An administrator's API token for the benchmark's HTTP requests. */
   token: string;
@@ -115,7 +115,7 @@ async function seedRegister(dataDir: string, systems: number, log: (line: string
 }
 
 /**
- * Appends ai_system.updated events round-robin over the systems until the trail holds `total`
+ * Appends ai_system.updated events round-robin over the systems until the trail contains `total`
  * events, then stores each system's last version, so the register and its trail agree.
  */
 async function appendUpdateEvents(file: string, caller: Caller, total: number, log: (line: string) => void): Promise<void> {
@@ -124,6 +124,9 @@ async function appendUpdateEvents(file: string, caller: Caller, total: number, l
   connection.pragma('synchronous = NORMAL');
   try {
     const head = connection.prepare('select seq, hash from audit_events order by seq desc limit 1').get() as { seq: number; hash: string };
+    if (head.seq > total) {
+      throw new Error(`--events ${total} is fewer than the ${head.seq} events that registering the systems wrote; choose at least ${head.seq}`);
+    }
     const systems = (connection.prepare('select * from ai_systems order by created_at, id').all() as AiSystemTable[]).map(toAiSystem);
     const canonical = systems.map((system) => canonicalJson(system));
     const insert = connection.prepare(

@@ -32,7 +32,7 @@ export function formatMs(value: number): string {
   return `${value.toFixed(2)} ms`;
 }
 
-/** One fixed-width table row: a label and columns. */
+/** Formats one fixed-width table row: a label and columns. */
 export function tableRow(label: string, columns: readonly string[]): string {
   return `${label.padEnd(34)}${columns.map((column) => column.padStart(12)).join('')}`;
 }

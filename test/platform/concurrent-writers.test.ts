@@ -8,7 +8,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 
 /*
  * Two real `custos serve` processes write to one database at the same time. On PostgreSQL they
- * share a schema and serialize audit appends with an advisory lock; on SQLite they share one file
+ * share a schema and serialize audit appends with an advisory lock. On SQLite they share one file
  * and serialize with BEGIN IMMEDIATE. Either way the chain must stay one unbroken line.
  */
 
@@ -69,7 +69,7 @@ describe.each(databaseKinds)('concurrent writer processes on %s', (kind) => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown>, etag: response.headers.get('etag') };
   }
 
-  /** One worker: creates a system, then updates it with If-Match, round after round. */
+  /** Runs one worker, which creates a system and then updates it with If-Match, round after round. */
   async function runWorker(serverIndex: number, worker: number, acknowledgements: Acknowledgement[], statuses: Map<number, number>): Promise<void> {
     const server = servers[serverIndex]!;
     for (let round = 0; round < roundsPerWorker; round += 1) {

@@ -39,8 +39,8 @@ export async function findFreePort(): Promise<number> {
 
 /**
  * Starts `custos serve --no-demo` on 127.0.0.1 and a free port, and resolves once GET /api/health
- * answers 200. Rejects with the process's output when it exits or does not answer in time; the
- * process is stopped before the rejection.
+ * returns 200. Rejects with the process's output when it exits or does not respond in time, after
+ * stopping the process.
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const port = await findFreePort();
@@ -75,7 +75,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   return server;
 }
 
-/** The caller's environment without CUSTOS_ settings, so that a developer's shell cannot redirect the server. */
+/** Copies this process's environment without CUSTOS_ settings, so that a developer's shell cannot redirect the server. */
 export function inheritedEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -90,7 +90,7 @@ async function waitForHealth(url: string, exited: Promise<void>, timeoutMs: numb
   const deadline = Date.now() + timeoutMs;
 
   while (Date.now() < deadline) {
-    if (hasExited) throw new Error(`The server for ${url} exited before it answered`);
+    if (hasExited) throw new Error(`The server for ${url} exited before it responded to GET /api/health`);
     try {
       const response = await fetch(`${url}/api/health`);
       if (response.ok) return;
@@ -99,7 +99,7 @@ async function waitForHealth(url: string, exited: Promise<void>, timeoutMs: numb
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`The server for ${url} did not answer GET /api/health within ${timeoutMs} ms`);
+  throw new Error(`The server for ${url} did not respond to GET /api/health within ${timeoutMs} ms`);
 }
 
 async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
