@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAuditEvents } from '../../src/platform/audit/audit-trail.js';
-import { canonicalEnvelope, canonicalJson, genesisHash, hashEvent } from '../../src/platform/audit/chain.js';
+import { canonicalEnvelope, canonicalJson, digestText, genesisHash, hashEvent } from '../../src/platform/audit/chain.js';
 import { verifyAuditChain } from '../../src/platform/audit/verify.js';
 import { writeTransaction } from '../../src/platform/database/transaction.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -32,13 +32,13 @@ describe('canonical envelope', () => {
         action: event.action,
         record_type: event.record_type,
         record_id: event.record_id,
-        before: event.before_json,
-        after: event.after_json,
+        before_sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+        after_sha256: null,
         reason: event.reason,
         request_id: event.request_id,
         previous_hash: event.previous_hash,
       });
-      expect(canonicalEnvelope(event)).toBe(general);
+      expect(canonicalEnvelope({ ...event, before_sha256: digestText(event.before_json), after_sha256: digestText(event.after_json) })).toBe(general);
     }
   });
 });
@@ -208,12 +208,22 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
   });
 
   if (kind === 'sqlite') {
-    it('detects a sequence number that is not a number', async () => {
-      await appendEvents(5);
-      await tamper(sql`update audit_events set seq = 'x' where seq = 5`);
-      const result = await verifyAuditChain(database.db);
-      expect(result.failure).toMatchObject({ seq: 5, kind: 'edited' });
-      expect(result.failure?.message).toContain('"x"');
+    it('verifies a large trail on worker threads', async () => {
+      await appendEvents(25_000);
+      const options = { sqliteFile: database.location };
+      const intact = await verifyAuditChain(database.db, undefined, options);
+      expect(intact).toMatchObject({ ok: true, eventsChecked: 25_000, headSeq: 25_000 });
+      const sequential = await verifyAuditChain(database.db);
+      expect(intact.headHash).toBe(sequential.headHash);
+
+      await tamper(sql`update audit_events set reason = 'quietly changed' where seq = 18000`);
+      const broken = await verifyAuditChain(database.db, undefined, options);
+      expect(broken.failure).toMatchObject({ seq: 18000, kind: 'edited' });
+    });
+
+    it('stores sequence numbers as the row id', async () => {
+      await appendEvents(2);
+      await expect(sql`update audit_events set seq = 'x' where seq = 2`.execute(database.db)).rejects.toThrow(/datatype mismatch/);
     });
   }
 

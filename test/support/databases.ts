@@ -19,30 +19,28 @@ export interface TestDatabase extends Database {
 }
 
 let leftoversDropped = false;
+/** A test schema migrated this long ago belongs to a run that ended without its cleanup. */
+const abandonedAfterMs = 2 * 3_600_000;
 
 /**
- * Drops test schemas whose process no longer runs, left behind by a run that was killed before
- * its cleanup. Schema names carry the process id, and a live process's schemas are kept.
+ * Drops test schemas left behind by runs that were killed before their cleanup. A schema counts
+ * as abandoned when its migrations ran more than two hours ago; no test run lasts that long.
+ * Process ids cannot tell, because concurrent runs may live in other process namespaces.
  */
-async function dropSchemasOfDeadRuns(database: Database): Promise<void> {
+async function dropAbandonedSchemas(database: Database): Promise<void> {
   if (leftoversDropped) return;
   leftoversDropped = true;
   const schemas = await sql<{ name: string }>`select nspname as name from pg_namespace where nspname like 'custos_test_%'`.execute(database.db);
+  const cutoff = new Date(Date.now() - abandonedAfterMs).toISOString();
   for (const { name } of schemas.rows) {
-    const pid = Number(/^custos_test_(\d+)_/.exec(name)?.[1]);
-    if (Number.isInteger(pid) && !isRunning(pid)) {
-      // Another test process may be dropping the same schema at this moment; either one suffices.
-      await sql`drop schema if exists ${sql.id(name)} cascade`.execute(database.db).catch(() => undefined);
+    try {
+      const migrated = await sql<{ at: string | null }>`select min(timestamp) as at from ${sql.id(name, 'kysely_migration')}`.execute(database.db);
+      const at = migrated.rows[0]?.at;
+      if (at && at < cutoff) await sql`drop schema if exists ${sql.id(name)} cascade`.execute(database.db);
+    } catch {
+      // A schema still being created has no migration table yet, and another run may be
+      // dropping the same schema at this moment; either way it is left alone.
     }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -64,7 +62,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
 
   const schema = `custos_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const database = await openPostgres(testPostgresUrl, schema);
-  await dropSchemasOfDeadRuns(database);
+  await dropAbandonedSchemas(database);
   await migrateToLatest(database.db);
   return {
     ...database,

@@ -96,7 +96,8 @@ export type VerifyAuditRequest = Static<typeof VerifyAuditRequest>;
 export async function verifyAuditTrail(ctx: ServiceContext, caller: Caller, request: VerifyAuditRequest = {}): Promise<ChainVerification> {
   authorize(caller, 'audit.read');
   const parsed = parseWith(VerifyAuditRequest, request);
-  return verifyAuditChain(ctx.database.db, parsed.anchor);
+  const sqliteFile = ctx.database.kind === 'sqlite' ? ctx.database.location : undefined;
+  return verifyAuditChain(ctx.database.db, parsed.anchor, sqliteFile ? { sqliteFile } : {});
 }
 
 /** Checks access before it returns, so an HTTP route can reject the request before streaming starts. */

@@ -21,17 +21,33 @@ export interface Database {
 const int8Oid = 20;
 const numericOid = 1700;
 
-/** Opens the database the configuration names: PostgreSQL when a URL is set, else SQLite in the data directory. */
-export async function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databaseSchema'>): Promise<Database> {
-  if (config.databaseUrl) {
-    return openPostgres(config.databaseUrl, config.databaseSchema);
-  }
-  return openSqlite(path.join(config.dataDir, 'custos.db'));
+export interface OpenOptions {
+  /**
+   * False to open only what already exists: the SQLite file must be there, and neither its
+   * directory nor a PostgreSQL schema is created. Default true.
+   */
+  create?: boolean;
 }
 
-export function openSqlite(file: string): Database {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const connection = new BetterSqlite3(file);
+/** Opens the database the configuration names: PostgreSQL when a URL is set, else SQLite in the data directory. */
+export async function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'databaseSchema'>, options: OpenOptions = {}): Promise<Database> {
+  if (config.databaseUrl) {
+    return openPostgres(config.databaseUrl, config.databaseSchema, options);
+  }
+  return openSqlite(sqliteFileIn(config.dataDir), options);
+}
+
+/** The SQLite database file in a data directory. */
+export function sqliteFileIn(dataDir: string): string {
+  return path.join(dataDir, 'custos.db');
+}
+
+export function openSqlite(file: string, { create = true }: OpenOptions = {}): Database {
+  if (create) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const connection = new BetterSqlite3(file, { fileMustExist: !create });
+  // Audit events of a few kilobytes fill a 4 KiB page each; 16 KiB pages read faster. SQLite
+  // applies the page size only to a new, empty file, so existing databases keep theirs.
+  connection.pragma('page_size = 16384');
   connection.pragma('journal_mode = WAL');
   connection.pragma('foreign_keys = ON');
   // Another process (a CLI command beside the server) may hold the write lock for a moment.
@@ -46,7 +62,7 @@ export function openSqlite(file: string): Database {
   };
 }
 
-export async function openPostgres(url: string, schema: string): Promise<Database> {
+export async function openPostgres(url: string, schema: string, { create = true }: OpenOptions = {}): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -60,7 +76,7 @@ export async function openPostgres(url: string, schema: string): Promise<Databas
     },
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  if (schema !== 'public') {
+  if (create && schema !== 'public') {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   }
   const parsed = new URL(url);

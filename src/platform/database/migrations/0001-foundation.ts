@@ -329,7 +329,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('audit_events')
-    .addColumn('seq', 'bigint', (col) => col.primaryKey().check(sql`seq >= 1`))
+    // On SQLite an INTEGER PRIMARY KEY is the row id itself, so reading in sequence order walks
+    // the table directly instead of a separate index.
+    .addColumn('seq', isPostgres ? 'bigint' : 'integer', (col) => col.primaryKey().check(sql`seq >= 1`))
     .addColumn('occurred_at', 'varchar(32)', (col) => col.notNull())
     .addColumn('actor_id', 'varchar(64)', (col) => col.notNull())
     .addColumn('action', 'varchar(64)', (col) => col.notNull())
