@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { isAppError } from '../platform/errors.js';
+import { isAppError, type AppError, type ErrorDetail } from '../platform/errors.js';
 import { custosVersion } from '../platform/version.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerDatasetCommands } from './commands/datasets.js';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
 import { migrateCommand } from './commands/migrate.js';
 import type { GlobalOptions } from './runtime.js';
+import { isSystemError, systemErrorToAppError } from './system-errors.js';
 
 /** Exit codes: 0 success, 1 a check failed or an unexpected error, 2 a usage or input error. */
 const usageExitCode = 2;
@@ -28,6 +30,7 @@ const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 registerServeCommand(program, globals);
 migrateCommand(program, globals);
 registerUserCommands(program, globals);
+registerTokenCommands(program, globals);
 registerInventoryCommands(program, globals);
 registerAuditCommands(program, globals);
 registerDatasetCommands(program, globals);
@@ -38,22 +41,34 @@ try {
   process.exitCode = report(error);
 }
 
-function report(error: unknown): number {
-  if (error instanceof CommanderError) {
+function report(thrown: unknown): number {
+  if (thrown instanceof CommanderError) {
     // Commander has already printed help or its message; --help and --version exit with 0.
-    return error.exitCode === 0 ? 0 : usageExitCode;
+    return thrown.exitCode === 0 ? 0 : usageExitCode;
   }
   const verbose = program.opts<GlobalOptions>().verbose === true;
+  const error = isSystemError(thrown) ? (systemErrorToAppError(thrown) ?? thrown) : thrown;
   if (isAppError(error)) {
     process.stderr.write(`custos: ${error.message}\n`);
-    for (const detail of error.details) {
+    for (const detail of detailsWorthPrinting(error)) {
       process.stderr.write(`  ${detail.path}: ${detail.message}\n`);
     }
-    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (verbose) printStack(error);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`custos: unexpected error: ${message}${verbose ? '' : ' (rerun with --verbose for the stack trace)'}\n`);
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (verbose && error instanceof Error) printStack(error);
   return 1;
+}
+
+/** Leaves out details that the message already states, such as the one detail of "Invalid value at /x: …". */
+function detailsWorthPrinting(error: AppError): ErrorDetail[] {
+  return error.details.filter((detail) => !error.message.includes(detail.message));
+}
+
+/** Prints the stack trace, followed by that of the error's cause when it wraps one (a system error, a driver error). */
+function printStack(error: Error): void {
+  if (error.stack) process.stderr.write(`${error.stack}\n`);
+  if (error.cause instanceof Error && error.cause.stack) process.stderr.write(`Caused by: ${error.cause.stack}\n`);
 }

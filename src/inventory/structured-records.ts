@@ -37,7 +37,28 @@ export function readYamlRecords(text: string, recordsPath?: string): SourceRecor
     const offset = item?.range?.[0];
     return offset === undefined ? `record ${index + 1}` : `record ${index + 1} (line ${lineCounter.linePos(offset).line})`;
   };
-  return collectRecords(document.toJS({ maxAliasCount: 100 }), 'YAML', recordsPath, lineOf);
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount });
+  } catch (error) {
+    // The yaml package raises ReferenceError for an alias bomb and for an alias without its anchor.
+    if (!(error instanceof ReferenceError)) throw error;
+    return { records: [], problems: [{ path: 'file', message: describeAliasFailure(error) }] };
+  }
+  return collectRecords(data, 'YAML', recordsPath, lineOf);
+}
+
+/**
+ * Limit on alias expansion handed to the yaml package, which counts each use of an anchor times
+ * the aliases inside the anchored value. Nested anchors ("billion laughs") pass it quickly.
+ */
+const maxAliasCount = 100;
+
+function describeAliasFailure(error: ReferenceError): string {
+  if (error.message.startsWith('Excessive alias count')) {
+    return `has aliases (*name) that expand to more than ${maxAliasCount} copies of anchored values, which could exhaust memory; write the repeated values out in full`;
+  }
+  return `is not valid YAML: ${error.message}`;
 }
 
 function collectRecords(document: unknown, formatName: string, recordsPath: string | undefined, locate: (index: number) => string): SourceRecords {

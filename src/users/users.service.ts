@@ -10,11 +10,17 @@ import type { Db } from '../platform/database/connection.js';
 import { isUniqueViolation } from '../platform/database/errors.js';
 import type { UserTable } from '../platform/database/schema.js';
 import { writeTransaction } from '../platform/database/transaction.js';
-import { AppError, notFound } from '../platform/errors.js';
+import { AppError, notFound, validationFailed } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import { literalUnion, parseWith } from '../platform/validation.js';
+import { containsText } from '../platform/listing.js';
+import { pageBounds, PageQuery, type PageOf } from '../platform/pagination.js';
+import { findProblems, literalUnion, parseWith } from '../platform/validation.js';
 
 export const minimumPasswordLength = 12;
+export const maximumPasswordLength = 1024;
+
+/** The username rule in words, for messages; the pattern below states the same rule. */
+export const usernameRule = 'must be 1 to 64 lower-case letters, digits, dots, underscores or hyphens, starting with a letter or digit';
 
 export const RoleSchema = literalUnion(roles, { description: `Role: one of ${roles.join(', ')}` });
 
@@ -23,7 +29,11 @@ export const Username = Type.String({
   description: 'Lower-case letters, digits, dot, underscore and hyphen; 1 to 64 characters',
 });
 
-export const Password = Type.String({ minLength: minimumPasswordLength, maxLength: 1024, description: `At least ${minimumPasswordLength} characters` });
+export const Password = Type.String({
+  minLength: minimumPasswordLength,
+  maxLength: maximumPasswordLength,
+  description: `${minimumPasswordLength} to ${maximumPasswordLength} characters`,
+});
 
 export const User = Type.Object(
   {
@@ -53,6 +63,17 @@ export const CreateUser = Type.Object(
 );
 export type CreateUser = Static<typeof CreateUser>;
 
+export const UserListQuery = Type.Object(
+  {
+    ...PageQuery,
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Text searched for in username and display name, ignoring case' })),
+    role: Type.Optional(RoleSchema),
+    active: Type.Optional(Type.Boolean({ description: 'Only active (true) or only deactivated (false) accounts' })),
+  },
+  { additionalProperties: false },
+);
+export type UserListQuery = Static<typeof UserListQuery>;
+
 export function toUser(row: UserTable, userRoles: readonly string[]): User {
   return {
     id: row.id,
@@ -69,7 +90,7 @@ export function toUser(row: UserTable, userRoles: readonly string[]): User {
 
 export async function createUser(ctx: ServiceContext, caller: Caller, input: CreateUser): Promise<User> {
   authorize(caller, 'users.manage');
-  const parsed = parseWith(CreateUser, input);
+  const parsed = parseCreateUser(input);
   const passwordHash = await hashPassword(parsed.password);
   return writeTransaction(ctx.database, (trx) => insertUser(trx, caller, ctx.clock.now(), parsed, passwordHash));
 }
@@ -108,12 +129,46 @@ export async function insertUser(trx: Db, caller: Caller, now: Date, input: Omit
   return user;
 }
 
-export async function listUsers(ctx: ServiceContext, caller: Caller): Promise<User[]> {
+/** Checks a new user like parseWith, but states a broken username rule in words rather than as the pattern. */
+function parseCreateUser(input: CreateUser): CreateUser {
+  const username: unknown = (input as { username?: unknown } | null)?.username;
+  const problems = findProblems(CreateUser, input).map((problem) => {
+    if (problem.path !== '/username' || typeof username !== 'string') return problem;
+    return { path: problem.path, message: `${usernameRule} (received ${quoted(username)})` };
+  });
+  if (problems.length > 0) throw validationFailed(problems);
+  return input;
+}
+
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 61)}...` : text);
+}
+
+/** Lists user accounts a page at a time, by username, with the total that match the filters. */
+export async function listUsers(ctx: ServiceContext, caller: Caller, query: UserListQuery = {}): Promise<PageOf<User>> {
   authorize(caller, 'users.manage');
+  const parsed = parseWith(UserListQuery, query);
+  const { limit, offset } = pageBounds(parsed);
   const db = ctx.database.db;
-  const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
-  const roleRows = await db.selectFrom('user_roles').selectAll().execute();
-  return rows.map((row) => toUser(row, roleRows.filter((r) => r.user_id === row.id).map((r) => r.role)));
+
+  let filtered = db.selectFrom('users');
+  if (parsed.q) filtered = filtered.where(containsText(['username', 'display_name'], parsed.q));
+  if (parsed.active !== undefined) filtered = filtered.where('active', '=', parsed.active ? 1 : 0);
+  if (parsed.role) {
+    const role = parsed.role;
+    filtered = filtered.where((eb) =>
+      eb.exists(eb.selectFrom('user_roles').select('user_roles.user_id').whereRef('user_roles.user_id', '=', 'users.id').where('user_roles.role', '=', role)),
+    );
+  }
+
+  const [rows, count] = await Promise.all([
+    filtered.selectAll().orderBy('username').limit(limit).offset(offset).execute(),
+    filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+  ]);
+  const ids = rows.map((row) => row.id);
+  const roleRows = ids.length === 0 ? [] : await db.selectFrom('user_roles').selectAll().where('user_id', 'in', ids).execute();
+  const items = rows.map((row) => toUser(row, roleRows.filter((roleRow) => roleRow.user_id === row.id).map((roleRow) => roleRow.role)));
+  return { items, total: Number(count.total), limit, offset };
 }
 
 export async function findUserByUsername(db: Db, username: string): Promise<{ row: UserTable; roles: Role[] } | undefined> {

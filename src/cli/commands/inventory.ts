@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { exportInventory } from '../../inventory/inventory-export.service.js';
@@ -6,7 +5,8 @@ import { importInventory } from '../../inventory/inventory-import.service.js';
 import { readMappingText } from '../../inventory/inventory-mapping.js';
 import { decodeUtf8, detectFormat, inventoryFormats } from '../../inventory/inventory-source.js';
 import { AppError } from '../../platform/errors.js';
-import { cliCaller, openContext, type GlobalOptions } from '../runtime.js';
+import { readInputFile, writeOutputFile } from '../files.js';
+import { cliCaller, openContext, openExistingContext, type GlobalOptions } from '../runtime.js';
 
 interface ImportOptions {
   format?: string;
@@ -66,45 +66,19 @@ export function registerInventoryCommands(program: Command, globals: () => Globa
     .action(async (options: ExportOptions) => {
       // Without --format, the output file's extension decides; standard output gets JSON.
       const format = detectFormat(options.output ?? 'standard-output.json', options.format);
-      const ctx = await openContext(globals());
+      const ctx = await openExistingContext(globals());
       try {
         const exported = await exportInventory(ctx, cliCaller(), format);
         if (!options.output) {
           process.stdout.write(exported.content);
           return;
         }
-        writeOutputFile(options.output, exported.content);
+        writeOutputFile(options.output, exported.content, '--output');
         process.stderr.write(`Exported ${exported.aiSystems} AI systems to ${options.output}\n`);
       } finally {
         await ctx.close();
       }
     });
-}
-
-const readFailures: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-};
-
-function readInputFile(file: string, role: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-    const reason = readFailures[code] ?? `error ${code}`;
-    throw new AppError('VALIDATION_FAILED', `Cannot read the ${role} "${file}": ${reason}; check the path`);
-  }
-}
-
-function writeOutputFile(file: string, content: string): void {
-  try {
-    fs.writeFileSync(file, content);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-    const reason = code === 'ENOENT' ? 'its directory does not exist' : (readFailures[code] ?? `error ${code}`);
-    throw new AppError('VALIDATION_FAILED', `Cannot write the export to "${file}": ${reason}; check the path`);
-  }
 }
 
 function parseDelimiter(value: string | undefined): string | undefined {

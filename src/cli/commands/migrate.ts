@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../platform/database/connection.js';
-import { migrateToLatest } from '../../platform/database/migrate.js';
 import { loadConfig } from '../../platform/config.js';
+import { connectDatabase } from '../database-access.js';
 import type { GlobalOptions } from '../runtime.js';
 
 export function migrateCommand(program: Command, globals: () => GlobalOptions): void {
@@ -11,11 +10,12 @@ export function migrateCommand(program: Command, globals: () => GlobalOptions): 
     .action(async () => {
       const options = globals();
       const config = loadConfig(process.env, { dataDir: options.dataDir, databaseUrl: options.databaseUrl });
-      const database = await openDatabase(config);
+      const { database, appliedMigrations } = await connectDatabase(config, options, 'create');
       try {
-        const applied = await migrateToLatest(database.db);
         process.stdout.write(
-          applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : `The ${database.kind} database at ${database.location} is up to date\n`,
+          appliedMigrations.length > 0
+            ? `Applied ${appliedMigrations.length} migration(s): ${appliedMigrations.join(', ')}\n`
+            : `The ${database.kind} database at ${database.location} is up to date\n`,
         );
       } finally {
         await database.close();

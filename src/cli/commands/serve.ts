@@ -4,7 +4,8 @@ import { createLogger } from '../../platform/logger.js';
 import { loadConfig } from '../../platform/config.js';
 import { ensureAdministrator } from '../../users/first-start.js';
 import { loadDemoIfEmpty } from '../../demo/load-demo.js';
-import { openContext, type GlobalOptions } from '../runtime.js';
+import { checkListenHost, describeListenFailure } from '../listen-address.js';
+import { openContext, type CliContext, type GlobalOptions } from '../runtime.js';
 
 export function registerServeCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -15,14 +16,15 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
     .option('--no-demo', 'do not load the demo organization into an empty database')
     .action(async (options: { port?: string; host?: string; demo: boolean }) => {
       const flags = { ...(options.port ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) };
-      const level = loadConfig(process.env, { ...flags, dataDir: globals().dataDir }).logLevel;
-      const logger = createLogger(globals().verbose ? 'debug' : level);
+      const config = loadConfig(process.env, { ...flags, dataDir: globals().dataDir, databaseUrl: globals().databaseUrl });
+      checkListenHost(config.host, options.host ? '--host' : 'CUSTOS_HOST');
+      const logger = createLogger(globals().verbose ? 'debug' : config.logLevel);
       const ctx = await openContext(globals(), flags, logger);
 
-      const administrator = await ensureAdministrator(ctx);
-      const demo = options.demo ? await loadDemoIfEmpty(ctx) : null;
-      const server = await buildServer(ctx);
-      await server.listen({ port: ctx.config.port, host: ctx.config.host });
+      const { server, administrator, demo } = await start(ctx, options.demo).catch(async (error: unknown) => {
+        await ctx.close();
+        throw error;
+      });
 
       const url = `http://${ctx.config.host}:${ctx.config.port}`;
       logger.info({ url, database: ctx.database.kind, location: ctx.database.location }, 'custos started');
@@ -47,4 +49,18 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
     });
+}
+
+/** Prepares the database (first administrator, demo) and listens; a failed listen closes the server and names the option to change. */
+async function start(ctx: CliContext, withDemo: boolean) {
+  const administrator = await ensureAdministrator(ctx);
+  const demo = withDemo ? await loadDemoIfEmpty(ctx) : null;
+  const server = await buildServer(ctx);
+  try {
+    await server.listen({ port: ctx.config.port, host: ctx.config.host });
+  } catch (error) {
+    await server.close();
+    throw describeListenFailure(error, ctx.config.host, ctx.config.port);
+  }
+  return { server, administrator, demo };
 }

@@ -2,76 +2,67 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { isRole, roles, type Role } from '../../platform/auth/roles.js';
 import { AppError } from '../../platform/errors.js';
-import { createApiToken } from '../../users/tokens.service.js';
-import { createUser } from '../../users/users.service.js';
+import { createUser, maximumPasswordLength, minimumPasswordLength } from '../../users/users.service.js';
+import { withFlagNames } from '../flag-names.js';
 import { cliCaller, openContext, type GlobalOptions } from '../runtime.js';
+
+const passwordVariable = 'CUSTOS_NEW_USER_PASSWORD';
+
+/** Flags of `user create` by the field of the service's input they fill. */
+const userFlags = { '/username': '--username', '/displayName': '--display-name', '/roles': '--role', '/password': passwordVariable };
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function parseRoles(values: string[]): Role[] {
+/** Checks role names given on the command line; repeated names count once. */
+export function parseRoles(values: string[]): Role[] {
   const unknown = values.filter((value) => !isRole(value));
   if (unknown.length > 0) {
     throw new AppError('VALIDATION_FAILED', `Unknown role ${unknown.map((r) => `"${r}"`).join(', ')}; use one of ${roles.join(', ')}`);
   }
-  return values as Role[];
+  return [...new Set(values as Role[])];
+}
+
+/** Checks the password from the environment here, so that no message about it can quote the value. */
+function checkNewUserPassword(password: string): void {
+  if (password.length < minimumPasswordLength) {
+    throw new AppError('VALIDATION_FAILED', `${passwordVariable} must be at least ${minimumPasswordLength} characters; set a longer password, or unset it to have one generated`);
+  }
+  if (password.length > maximumPasswordLength) {
+    throw new AppError('VALIDATION_FAILED', `${passwordVariable} must be at most ${maximumPasswordLength} characters; set a shorter password`);
+  }
 }
 
 export function registerUserCommands(program: Command, globals: () => GlobalOptions): void {
   const user = program.command('user').description('Manage user accounts');
   user
     .command('create')
-    .description('Create a user; the password comes from CUSTOS_NEW_USER_PASSWORD or is generated and printed once')
-    .requiredOption('--username <name>', 'sign-in name: lower-case letters, digits, ., _ and -')
-    .option('--role <role>', `a role to grant, repeatable: ${roles.join(', ')}`, collect, [])
-    .option('--display-name <name>', 'name shown in the web app')
+    .description(`Create a user; the password comes from ${passwordVariable} or is generated and printed once`)
+    .requiredOption('--username <name>', 'sign-in name: 1 to 64 lower-case letters, digits, dots, underscores or hyphens, starting with a letter or digit')
+    .option('--role <role>', `role to grant; required, repeat it to grant several: ${roles.join(', ')}`, collect, [])
+    .option('--display-name <name>', 'name shown in the web app (default: the username)')
     .action(async (options: { username: string; role: string[]; displayName?: string }) => {
-      const granted = parseRoles(options.role.length > 0 ? options.role : ['internal_auditor']);
-      const given = process.env.CUSTOS_NEW_USER_PASSWORD;
-      const password = given && given.length > 0 ? given : randomBytes(18).toString('base64url');
-      const ctx = await openContext(globals());
-      try {
-        const created = await createUser(ctx, cliCaller(), {
-          username: options.username,
-          password,
-          roles: granted,
-          ...(options.displayName ? { displayName: options.displayName } : {}),
-        });
-        process.stdout.write(`Created user ${created.username} with roles ${created.roles.join(', ')}\n`);
-        if (!given) process.stdout.write(`Password (shown once): ${password}\n`);
-      } finally {
-        await ctx.close();
+      if (options.role.length === 0) {
+        throw new AppError('VALIDATION_FAILED', `--role is required; grant one or more of ${roles.join(', ')}, for example --role validator`);
       }
-    });
+      const granted = parseRoles(options.role);
+      const chosenPassword = process.env[passwordVariable];
+      if (chosenPassword) checkNewUserPassword(chosenPassword);
+      const password = chosenPassword ? chosenPassword : randomBytes(18).toString('base64url');
 
-  const token = program.command('token').description('Manage API tokens');
-  token
-    .command('create')
-    .description('Issue an API token bound to a user and one of their roles; prints the token once')
-    .option('--user <username>', 'the user the token acts as', 'admin')
-    .option('--role <role>', 'the role the token acts with (one the user holds)', 'administrator')
-    .option('--name <name>', 'what the token is for')
-    .option('--expires-in-days <days>', 'days until the token expires (default: never)')
-    .action(async (options: { user: string; role: string; name?: string; expiresInDays?: string }) => {
-      const [role] = parseRoles([options.role]);
-      let expiresInDays: number | undefined;
-      if (options.expiresInDays !== undefined) {
-        expiresInDays = Number(options.expiresInDays);
-        if (!Number.isInteger(expiresInDays) || expiresInDays < 1) {
-          throw new AppError('VALIDATION_FAILED', `--expires-in-days "${options.expiresInDays}" is not a whole number of days of 1 or more`);
-        }
-      }
       const ctx = await openContext(globals());
       try {
-        const issued = await createApiToken(ctx, cliCaller(), {
-          username: options.user,
-          role: role!,
-          ...(options.name ? { name: options.name } : {}),
-          ...(expiresInDays ? { expiresInDays } : {}),
-        });
-        process.stdout.write(`${issued.token}\n`);
-        process.stderr.write(`Token ${issued.apiToken.id} for ${options.user} as ${issued.apiToken.role}; store it now, it is not shown again\n`);
+        const created = await withFlagNames(userFlags, () =>
+          createUser(ctx, cliCaller(), {
+            username: options.username,
+            password,
+            roles: granted,
+            ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
+          }),
+        );
+        process.stdout.write(`Created user ${created.username} with roles ${created.roles.join(', ')}\n`);
+        if (!chosenPassword) process.stdout.write(`Password (shown once): ${password}\n`);
       } finally {
         await ctx.close();
       }

@@ -13,6 +13,7 @@ import { peopleRoutes } from './people.routes.js';
 import { raciRoutes } from './raci.routes.js';
 import { roleAssignmentRoutes } from './role-assignments.routes.js';
 import { teamRoutes } from './teams.routes.js';
+import { tokenRoutes } from './tokens.routes.js';
 
 /** Every route module the server registers, one per area. */
-export const routeModules: RouteModule[] = [healthRoutes, authRoutes, aiSystemRoutes, inventoryRoutes, organizationRoutes, peopleRoutes, teamRoutes, roleAssignmentRoutes, raciRoutes, componentRoutes, modelRoutes, datasetRoutes, lineageRoutes, auditRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, authRoutes, tokenRoutes, aiSystemRoutes, inventoryRoutes, organizationRoutes, peopleRoutes, teamRoutes, roleAssignmentRoutes, raciRoutes, componentRoutes, modelRoutes, datasetRoutes, lineageRoutes, auditRoutes];
