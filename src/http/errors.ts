@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, validationFailed, type ErrorDetail } from '../platform/errors.js';
 import { formatDescriptions } from '../platform/formats.js';
-import { isSecretPath, notBlankPattern } from '../platform/validation.js';
+import { isSecretPath, joinReasons, notBlankPattern } from '../platform/validation.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -104,9 +104,9 @@ function foldUnions(issues: AjvIssue[], part: string): ErrorDetail[] {
     const reasons =
       literals.length > 0
         ? [`must be one of ${literals.join(', ')}`]
-        : [...new Set(alternatives.filter((other) => !(other.keyword === 'type' && other.params.type === 'null')).map(explain))];
+        : alternatives.filter((other) => !(other.keyword === 'type' && other.params.type === 'null')).map(explain);
     const nullable = alternatives.some((other) => other.keyword === 'type' && other.params.type === 'null') && literals.length === 0;
-    const message = reasons.length > 0 ? `${reasons.join(' or ')}${nullable ? ', or null' : ''}` : detail.message;
+    const message = reasons.length > 0 ? joinReasons(reasons, nullable) : detail.message;
     const data = issue.data;
     const showValue = data !== undefined && typeof data !== 'object' && !isSecretPath(detail.path);
     folded.push({ path: detail.path, message: showValue ? `${message} (received ${quote(data)})` : message });

@@ -30,7 +30,7 @@ export const formatChecks: Record<string, (value: string) => boolean> = {
 
 /** How each format is described in error messages. */
 export const formatDescriptions: Record<string, string> = {
-  'date-time': 'must be an ISO 8601 date and time with a time zone, for example 2026-05-13T09:30:00Z',
+  'date-time': 'must be an ISO 8601 date and time with a time zone (2026-05-13T09:30:00Z)',
   date: 'must be a date as YYYY-MM-DD',
   uri: 'must be an absolute http or https URL',
   email: 'must be an email address',

@@ -62,9 +62,18 @@ function explain(schema: TSchema, value: unknown, message: string): string {
       return first ? explain(first.schema, first.value, first.message) : undefined;
     })
     .filter((reason): reason is string => reason !== undefined);
+  if (reasons.length === 0) return message;
+  return joinReasons(reasons, nullable);
+}
+
+/** Joins the reasons of a union's alternatives: "must be A or B", with ", or null" when null is allowed. */
+export function joinReasons(reasons: readonly string[], nullable: boolean): string {
   const unique = [...new Set(reasons)];
-  if (unique.length === 0) return message;
-  return nullable ? `${unique.join(' or ')}, or null` : unique.join(' or ');
+  const prefix = 'must be ';
+  const joined = unique.every((reason) => reason.startsWith(prefix))
+    ? prefix + unique.map((reason) => reason.slice(prefix.length)).join(' or ')
+    : unique.join(' or ');
+  return nullable ? `${joined}, or null` : joined;
 }
 
 /** Returns `value` typed by the schema, or throws VALIDATION_FAILED listing every problem. */

@@ -62,7 +62,7 @@ describe.each(databaseKinds)('third-party components API on %s', (kind) => {
     const paths = new Set(error.details.map((detail: { path: string }) => detail.path));
     expect([...paths].sort()).toEqual(['/colour', '/componentVersion', '/kind', '/licence', '/name', '/sourceUrl']);
     const kindDetail = error.details.find((detail: { path: string }) => detail.path === '/kind');
-    expect(kindDetail.message).toBe('must be one of model, dataset');
+    expect(kindDetail.message).toBe('must be one of model, dataset (received "weights")');
   });
 
   it('filters by kind and vendor and reports the total', async () => {

@@ -140,7 +140,7 @@ describe.each(databaseKinds)('inventory import on %s', (kind) => {
       { path: 'line 2, purpose', message: 'is missing; add a "purpose" column or import with a mapping file' },
       { path: 'line 2, autonomy', message: 'must be one of human_in_the_loop, human_on_the_loop, autonomous (received "manual")' },
       { path: 'line 2, inScope', message: 'must be true or false, or yes or no, or 1 or 0 (received "maybe")' },
-      { path: 'line 2, publishedAt', message: 'must be an ISO 8601 date-time or a date (YYYY-MM-DD) or empty (received "2024-13-45")' },
+      { path: 'line 2, publishedAt', message: 'must be an ISO 8601 date and time with a time zone (2026-05-13T09:30:00Z) or a date as YYYY-MM-DD, or null (received "2024-13-45")' },
       { path: 'line 3, name', message: 'is missing; add a "name" column or import with a mapping file' },
     ]);
   });

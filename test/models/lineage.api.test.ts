@@ -96,7 +96,7 @@ describe.each(databaseKinds)('model lineage API on %s', (kind) => {
 
     const badPurpose = await server.as('validator')('POST', url, { body: { datasetVersionId: trainingVersion.id, purpose: 'tuning' } });
     expect(badPurpose.statusCode).toBe(400);
-    expect(badPurpose.json().error.details[0]).toEqual({ path: '/purpose', message: 'must be one of training, validation, test' });
+    expect(badPurpose.json().error.details[0]).toEqual({ path: '/purpose', message: 'must be one of training, validation, test (received "tuning")' });
   });
 
   it('removes a training data link', async () => {

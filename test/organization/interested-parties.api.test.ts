@@ -63,7 +63,7 @@ describe.each(databaseKinds)('interested parties API on %s', (kind) => {
     expect(details.map((detail: { path: string }) => detail.path).sort()).toEqual(['/category', '/name', '/relevantRequirements/0', '/weight']);
     expect(details).toContainEqual({
       path: '/category',
-      message: 'must be one of regulator, customer, affected_person, employee, supplier, partner, investor, civil_society, other',
+      message: 'must be one of regulator, customer, affected_person, employee, supplier, partner, investor, civil_society, other (received "press")',
     });
   });
 

@@ -94,7 +94,7 @@ describe.each(databaseKinds)('organization API on %s', (kind) => {
     const paths = response.json().error.details.map((detail: { path: string }) => detail.path).sort();
     expect(paths).toEqual(['/colour', '/description', '/name', '/scopeBoundaries', '/scopeBoundaries/2', '/scopeStatement']);
     const duplicate = response.json().error.details.find((detail: { path: string }) => detail.path === '/scopeBoundaries');
-    expect(duplicate.message).toBe('must NOT have duplicate items (items ## 1 and 0 are identical)');
+    expect(duplicate.message).toBe('must not repeat an item (items 1 and 0 are equal)');
   });
 
   it('rejects a change by a role without organization.write', async () => {

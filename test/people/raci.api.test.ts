@@ -87,7 +87,7 @@ describe.each(databaseKinds)('RACI API on %s', (kind) => {
 
     const responsibility = await admin('POST', raciUrl(), { body: { activity: 'Monitoring', responsibility: 'approver', personId: ids.ana } });
     expect(responsibility.statusCode).toBe(400);
-    expect(responsibility.json().error.details).toEqual([{ path: '/responsibility', message: 'must be one of responsible, accountable, consulted, informed' }]);
+    expect(responsibility.json().error.details).toEqual([{ path: '/responsibility', message: 'must be one of responsible, accountable, consulted, informed (received "approver")' }]);
   });
 
   it('filters, sorts and paginates the assignments of a system', async () => {

@@ -57,7 +57,7 @@ describe.each(databaseKinds)('role assignments API on %s', (kind) => {
   it('rejects an unknown role, person and system', async () => {
     const badRole = await admin('POST', '/api/role-assignments', { body: { personId: rita, role: 'janitor' } });
     expect(badRole.statusCode).toBe(400);
-    expect(badRole.json().error.details).toEqual([{ path: '/role', message: `must be one of ${roles.join(', ')}` }]);
+    expect(badRole.json().error.details).toEqual([{ path: '/role', message: `must be one of ${roles.join(', ')} (received "janitor")` }]);
 
     const badPerson = await admin('POST', '/api/role-assignments', { body: { personId: 'nobody', role: 'approver' } });
     expect(badPerson.json().error.details).toEqual([{ path: '/personId', message: 'no person with id "nobody" exists; check the id or create the person first' }]);

@@ -63,7 +63,7 @@ describe.each(databaseKinds)('teams API on %s', (kind) => {
     const response = await admin('POST', '/api/teams', { body: { name: 'Guild', kind: 'guild', memberIds: [ids.ada, ids.ada] } });
     expect(response.statusCode).toBe(400);
     const details = response.json().error.details;
-    expect(details).toContainEqual({ path: '/kind', message: 'must be one of team, committee, board' });
+    expect(details).toContainEqual({ path: '/kind', message: 'must be one of team, committee, board (received "guild")' });
     expect(details.map((detail: { path: string }) => detail.path)).toContain('/memberIds');
   });
 
