@@ -28,7 +28,7 @@ export const formatChecks: Record<string, (value: string) => boolean> = {
   email: (value) => email.test(value),
 };
 
-/** How each format is described in error messages. */
+/** The description of each format in error messages. */
 export const formatDescriptions: Record<string, string> = {
   'date-time': 'must be an ISO 8601 date and time with a time zone (2026-05-13T09:30:00Z)',
   date: 'must be a date as YYYY-MM-DD',

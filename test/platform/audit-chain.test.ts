@@ -221,6 +221,15 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
       expect(broken.failure).toMatchObject({ seq: 18000, kind: 'edited' });
     });
 
+    it('finds an event numbered below one', async () => {
+      await appendEvents(20_000);
+      await sql`pragma ignore_check_constraints = 1`.execute(database.db);
+      await sql`insert into audit_events select 0, occurred_at, actor_id, action, record_type, record_id, before_json, after_json, reason, request_id, previous_hash, hash || 'x' from audit_events where seq = 1`.execute(database.db);
+      await sql`pragma ignore_check_constraints = 0`.execute(database.db);
+      const result = await verifyAuditChain(database.db, undefined, { sqliteFile: database.location });
+      expect(result.failure).toMatchObject({ seq: 0, kind: 'inserted' });
+    });
+
     it('stores sequence numbers as the row id', async () => {
       await appendEvents(2);
       await expect(sql`update audit_events set seq = 'x' where seq = 2`.execute(database.db)).rejects.toThrow(/datatype mismatch/);

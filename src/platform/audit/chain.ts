@@ -41,10 +41,9 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-/** Hex SHA-256 of a text's UTF-8 bytes (or of the bytes themselves), or null for none. */
-export function digestText(text: string | Uint8Array | null): string | null {
-  if (text === null) return null;
-  return typeof text === 'string' ? createHash('sha256').update(text, 'utf8').digest('hex') : createHash('sha256').update(text).digest('hex');
+/** Hex SHA-256 of a text's UTF-8 bytes, or null for no text. */
+export function digestText(text: string | null): string | null {
+  return text === null ? null : createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** The hashed envelope: the event's columns with the record images replaced by their digests. */

@@ -20,18 +20,19 @@ export interface ParallelCheck {
  * something is wrong; the sequential verifier then finds and classifies the first bad event.
  */
 export async function checkSqliteChainInParallel(file: string): Promise<ParallelCheck | null> {
+  // The sequence number is the row id, so min(seq) and max(seq) are read from the ends of the
+  // table at once. A missing number shows up in its range as a gap.
   const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  let headSeq: number;
-  let count: number;
+  let bounds: { first: number | null; head: number | null };
   try {
-    const row = connection.prepare('select max(seq) as head, count(*) as count from audit_events').get() as { head: number | null; count: number };
-    headSeq = row.head ?? 0;
-    count = row.count;
+    bounds = connection.prepare('select min(seq) as first, max(seq) as head from audit_events').get() as { first: number | null; head: number | null };
   } finally {
     connection.close();
   }
-  if (count < minimumEventsForWorkers) return null;
-  if (count !== headSeq) return { intact: false, headSeq, headHash: genesisHash };
+  const headSeq = bounds.head ?? 0;
+  if (headSeq < minimumEventsForWorkers) return null;
+  // An event numbered below 1 (written with CHECK constraints switched off) lies outside every range.
+  if (bounds.first !== 1) return { intact: false, headSeq, headHash: genesisHash };
 
   const threads = Math.min(maximumWorkers, Math.max(1, os.availableParallelism()));
   const size = Math.ceil(headSeq / threads);

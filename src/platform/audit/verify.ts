@@ -129,7 +129,7 @@ function toStoredEvent(row: AuditEventTable): StoredEvent {
   return { ...row, storedSeq: row.seq, seq: Number(row.seq) };
 }
 
-/** The event after batch[index], read from the database when it starts the next batch. */
+/** Returns the event after batch[index], reading it from the database when it starts the next batch. */
 async function findNext(db: Db, batch: StoredEvent[], index: number): Promise<StoredEvent | undefined> {
   const inBatch = batch[index + 1];
   if (inBatch) return inBatch;
