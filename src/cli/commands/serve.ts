@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Command } from 'commander';
 import { buildServer } from '../../http/server.js';
 import { createLogger } from '../../platform/logger.js';
@@ -26,7 +27,9 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
         throw error;
       });
 
-      const url = `http://${ctx.config.host}:${ctx.config.port}`;
+      // With --port 0 the system picks the port, so the URL names the one actually bound.
+      const port = boundPort(server) ?? ctx.config.port;
+      const url = `http://${ctx.config.host}:${port}`;
       logger.info({ url, database: ctx.database.kind, location: ctx.database.location }, 'custos started');
       const lines = [``, `custos is running at ${url} (database: ${ctx.database.kind}, ${ctx.database.location})`, `API docs: ${url}/api/docs`];
       if (demo) lines.push(`Demo organization loaded: ${demo.aiSystems} AI systems from public algorithm registers and the COMPAS case`);
@@ -63,4 +66,9 @@ async function start(ctx: CliContext, withDemo: boolean) {
     throw describeListenFailure(error, ctx.config.host, ctx.config.port);
   }
   return { server, administrator, demo };
+}
+
+function boundPort(server: FastifyInstance): number | undefined {
+  const address = server.server.address();
+  return typeof address === 'object' && address !== null ? address.port : undefined;
 }
