@@ -32,7 +32,7 @@ export type ApiTokenListQuery = Static<typeof ApiTokenListQuery>;
  * administrator names another user, and NOT_FOUND when the named user does not exist.
  */
 export async function listApiTokens(ctx: ServiceContext, caller: Caller, query: ApiTokenListQuery = {}): Promise<PageOf<ListedApiToken>> {
-  authorize(caller, 'api_tokens.read_own');
+  authorize(caller, 'api_tokens.manage_own');
   const parsed = parseWith(ApiTokenListQuery, query);
   const seesEveryone = can(caller, 'users.manage');
   if (!seesEveryone && parsed.username !== undefined && parsed.username !== caller.username) {

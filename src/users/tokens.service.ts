@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { appendAuditEvent } from '../platform/audit/audit-trail.js';
 import type { Caller } from '../platform/auth/caller.js';
-import { can } from '../platform/auth/policy.js';
+import { authorize, can } from '../platform/auth/policy.js';
 import type { Role } from '../platform/auth/roles.js';
 import { hashSecret, newSecret } from '../platform/auth/secrets.js';
 import { toTimestamp } from '../platform/clock.js';
@@ -64,6 +64,7 @@ function toApiToken(row: ApiTokenTable): ApiToken {
  * tokens for anyone; other users only for themselves.
  */
 export async function createApiToken(ctx: ServiceContext, caller: Caller, input: CreateApiToken): Promise<IssuedApiToken> {
+  authorize(caller, 'api_tokens.manage_own');
   const parsed = parseWith(CreateApiToken, input);
   return writeTransaction(ctx.database, async (trx) => {
     const user = await trx.selectFrom('users').selectAll().where('username', '=', parsed.username).executeTakeFirst();
@@ -106,6 +107,7 @@ export async function createApiToken(ctx: ServiceContext, caller: Caller, input:
 }
 
 export async function revokeApiToken(ctx: ServiceContext, caller: Caller, tokenId: string): Promise<ApiToken> {
+  authorize(caller, 'api_tokens.manage_own');
   return writeTransaction(ctx.database, async (trx) => {
     const row = await trx.selectFrom('api_tokens').selectAll().where('id', '=', tokenId).executeTakeFirst();
     if (!row) throw notFound('API token', tokenId);

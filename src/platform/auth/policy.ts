@@ -15,7 +15,7 @@ const rules = {
   'inventory.write': ['administrator', 'ai_system_owner', 'validator'],
   'users.manage': ['administrator'],
   // Listing one's own API tokens; administrators (users.manage) see everyone's.
-  'api_tokens.read_own': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'approver', 'data_protection_officer', 'internal_auditor', 'oversight_board_member'],
+  'api_tokens.manage_own': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'approver', 'data_protection_officer', 'internal_auditor', 'oversight_board_member'],
   'audit.read': ['administrator', 'internal_auditor', 'oversight_board_member', 'data_protection_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 
