@@ -9,7 +9,7 @@ export function etagOf(version: number): string {
  * Reads If-Match. Returns the version it names, or undefined when the header is absent or `*`,
  * in which case the change applies to whatever version is current. If-Match compares strongly
  * (RFC 9110, section 13.1.1), so a weak tag such as W/"3" never matches: a header with only
- * weak tags yields version 0, which no record has, and the change fails with 412.
+ * weak tags fails with 412 at once.
  */
 export function parseIfMatch(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
@@ -34,5 +34,11 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
       { path: 'headers:/if-match', message: 'must name one version' },
     ]);
   }
-  return strong.size === 1 ? [...strong][0]! : 0;
+  if (strong.size === 0) {
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `If-Match ${JSON.stringify(value)} holds only weak ETags, which never match for a change (RFC 9110, section 13.1.1); send the ETag header from your last read, for example "3"`,
+    );
+  }
+  return [...strong][0]!;
 }

@@ -34,7 +34,7 @@ export type ApiTokenListQuery = Static<typeof ApiTokenListQuery>;
 export async function listApiTokens(ctx: ServiceContext, caller: Caller, query: ApiTokenListQuery = {}): Promise<PageOf<ListedApiToken>> {
   authorize(caller, 'api_tokens.manage_own');
   const parsed = parseWith(ApiTokenListQuery, query);
-  const seesEveryone = can(caller, 'users.manage');
+  const seesEveryone = can(caller, 'users.read');
   if (!seesEveryone && parsed.username !== undefined && parsed.username !== caller.username) {
     throw new AppError('FORBIDDEN', `${caller.username} may list only their own API tokens, not those of "${parsed.username}"; ask an administrator`);
   }

@@ -146,7 +146,7 @@ function quoted(text: string): string {
 
 /** Lists user accounts a page at a time, by username, with the total that match the filters. */
 export async function listUsers(ctx: ServiceContext, caller: Caller, query: UserListQuery = {}): Promise<PageOf<User>> {
-  authorize(caller, 'users.manage');
+  authorize(caller, 'users.read');
   const parsed = parseWith(UserListQuery, query);
   const { limit, offset } = pageBounds(parsed);
   const db = ctx.database.db;

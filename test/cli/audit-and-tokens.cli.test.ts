@@ -57,6 +57,20 @@ describe.each(databaseKinds)('CLI audit and token commands on %s', (kind) => {
     expect(lines[1].previous_hash).toBe(lines[0].hash);
   });
 
+  it('refuses to export over a database file', async () => {
+    const target = path.join(database.settings.dataDir, 'other.db');
+    const { default: BetterSqlite3 } = await import('better-sqlite3');
+    const other = new BetterSqlite3(target);
+    other.exec('create table kept (id integer)');
+    other.close();
+    const before = fs.readFileSync(target);
+
+    const result = await runCli(database, ['audit', 'export', '--output', target]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('is a SQLite database file');
+    expect(fs.readFileSync(target).equals(before)).toBe(true);
+  });
+
   it('verifies an intact chain with exit code 0', async () => {
     const result = await runCli(database, ['audit', 'verify']);
     expect(result.exitCode).toBe(0);

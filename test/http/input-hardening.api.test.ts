@@ -95,6 +95,7 @@ describe.each(databaseKinds)('hostile input on %s', (kind) => {
     const admin = server.as('administrator');
     const weak = await admin('PATCH', `/api/ai-systems/${targetId}`, { body: { purpose: 'weak' }, headers: { 'if-match': 'W/"1"' } });
     expect(weak.statusCode).toBe(412);
+    expect(weak.json().error.message).toContain('only weak ETags');
     const several = await admin('PATCH', `/api/ai-systems/${targetId}`, { body: { purpose: 'several' }, headers: { 'if-match': '"1", "2"' } });
     expect(several.statusCode).toBe(400);
     const garbage = await admin('PATCH', `/api/ai-systems/${targetId}`, { body: { purpose: 'garbage' }, headers: { 'if-match': 'v1' } });
@@ -117,6 +118,24 @@ describe.each(databaseKinds)('hostile input on %s', (kind) => {
     const response = await server.as('administrator')('POST', '/api/ai-systems', { body: { ...system, purpose: 'x'.repeat(1_100_000) } });
     expect(response.statusCode).toBe(413);
     expect(response.json().error.message).toContain('1048576 bytes');
+  });
+
+  it('rejects dates and URLs the response could not carry', async () => {
+    const admin = server.as('administrator');
+    const cases = [
+      { publishedAt: '2024-02-30' },
+      { publishedAt: '2024-02-31T10:00:00Z' },
+      { sourceUrl: 'http://example.com/a b' },
+      { sourceUrl: 'http://example.com/<x>' },
+    ];
+    for (const [index, fields] of cases.entries()) {
+      const response = await admin('POST', '/api/ai-systems', { body: { ...system, name: `Format case ${index}`, ...fields } });
+      expect(response.statusCode).toBe(400);
+    }
+    const list = await admin('GET', '/api/ai-systems?limit=500');
+    expect(list.statusCode).toBe(200);
+    const leap = await admin('POST', '/api/ai-systems', { body: { ...system, name: 'Leap day', publishedAt: '2024-02-29' } });
+    expect(leap.statusCode).toBe(201);
   });
 
   it('leaves the chain intact after rejected writes', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAuditEvents } from '../../src/platform/audit/audit-trail.js';
-import { canonicalEnvelope, canonicalJson, digestText, genesisHash, hashEvent } from '../../src/platform/audit/chain.js';
+import { canonicalEnvelope, canonicalJson, genesisHash, hashEvent } from '../../src/platform/audit/chain.js';
 import { verifyAuditChain } from '../../src/platform/audit/verify.js';
 import { writeTransaction } from '../../src/platform/database/transaction.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -32,13 +32,16 @@ describe('canonical envelope', () => {
         action: event.action,
         record_type: event.record_type,
         record_id: event.record_id,
-        before_sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
-        after_sha256: null,
+        before_length: Buffer.byteLength(text, 'utf8'),
+        after_length: null,
         reason: event.reason,
         request_id: event.request_id,
         previous_hash: event.previous_hash,
       });
-      expect(canonicalEnvelope({ ...event, before_sha256: digestText(event.before_json), after_sha256: digestText(event.after_json) })).toBe(general);
+      const lengths = { before_length: Buffer.byteLength(text, 'utf8'), after_length: null };
+      expect(canonicalEnvelope({ ...event, ...lengths })).toBe(general);
+      const expectedHash = createHash('sha256').update(general + text, 'utf8').digest('hex');
+      expect(hashEvent(event)).toBe(expectedHash);
     }
   });
 });
@@ -236,6 +239,15 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
     });
   }
 
+  it('detects a trail emptied under existing records', async () => {
+    await writeTransaction(database, (trx) =>
+      trx.insertInto('users').values({ id: 'u1', username: 'ghost', display_name: 'Ghost', password_hash: 'x', person_id: null, active: 1, version: 1, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' }).execute(),
+    );
+    const result = await verifyAuditChain(database.db);
+    expect(result.failure).toMatchObject({ seq: 1, kind: 'deleted' });
+    expect(result.failure?.message).toContain('1 user account(s)');
+  });
+
   it('checks an anchor kept outside the database', async () => {
     await appendEvents(6);
     const intact = await verifyAuditChain(database.db);
@@ -246,6 +258,7 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
     const truncated = await verifyAuditChain(database.db, anchor);
     expect(truncated.ok).toBe(false);
     expect(truncated.failure).toMatchObject({ seq: 6, kind: 'deleted' });
+    expect(truncated.eventsChecked).toBe(4);
 
     const wrongHash = await verifyAuditChain(database.db, { seq: 2, hash: 'f'.repeat(64) });
     expect(wrongHash.failure).toMatchObject({ seq: 2, kind: 'edited' });

@@ -58,9 +58,11 @@ describe.each(databaseKinds)('GET /api/users on %s', (kind) => {
     expect(response.json().error.details[0].path).toBe('querystring:/role');
   });
 
-  it('rejects others than administrators with 403', async () => {
-    const response = await server.as('internal_auditor')('GET', '/api/users');
-    expect(response.statusCode).toBe(403);
+  it('lets administrators and auditors read, no one else', async () => {
+    const auditor = await server.as('internal_auditor')('GET', '/api/users');
+    expect(auditor.statusCode).toBe(200);
+    const owner = await server.as('ai_system_owner')('GET', '/api/users');
+    expect(owner.statusCode).toBe(403);
     await expect(listUsers(testContext(database), callerWith(['validator']))).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -21,7 +21,9 @@ export function registerAuditCommands(program: Command, globals: () => GlobalOpt
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else if (result.ok) {
           process.stdout.write(`Audit trail intact: ${result.eventsChecked} events verified; head event ${result.headSeq} has hash ${result.headHash}\n`);
-          process.stdout.write(`Keep this anchor outside the database and check it later with --anchor ${result.headSeq}:${result.headHash}\n`);
+          if (result.headSeq > 0) {
+            process.stdout.write(`Keep this anchor outside the database and check it later with --anchor ${result.headSeq}:${result.headHash}\n`);
+          }
         } else {
           process.stdout.write(`Audit trail broken: ${result.failure!.message} (${result.eventsChecked} events before it verified)\n`);
         }
@@ -51,9 +53,9 @@ export function registerAuditCommands(program: Command, globals: () => GlobalOpt
 }
 
 function parseAnchor(text: string): { seq: number; hash: string } {
-  const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  const match = /^([1-9]\d{0,14}):([0-9a-fA-F]{64})$/.exec(text.trim());
   if (!match) {
     throw new AppError('VALIDATION_FAILED', `--anchor "${text}" is not SEQ:HASH; give the sequence number and the 64-character hex hash that \`custos audit verify\` printed, for example 405:9f86d0…`);
   }
-  return { seq: Number(match[1]), hash: match[2]! };
+  return { seq: Number(match[1]), hash: match[2]!.toLowerCase() };
 }

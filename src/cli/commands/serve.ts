@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Command } from 'commander';
-import { buildServer } from '../../http/server.js';
 import { createLogger } from '../../platform/logger.js';
 import { loadConfig } from '../../platform/config.js';
 import { ensureAdministrator } from '../../users/first-start.js';
-import { loadDemoIfEmpty } from '../../demo/load-demo.js';
 import { checkListenHost, describeListenFailure } from '../listen-address.js';
 import { openContext, type CliContext, type GlobalOptions } from '../runtime.js';
 
@@ -56,6 +54,10 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
 
 /** Prepares the database (first administrator, demo) and listens; a failed listen closes the server and names the option to change. */
 async function start(ctx: CliContext, withDemo: boolean) {
+  // The HTTP server and the demo loader are loaded here, not at the top, so that the other
+  // commands (audit verify among them) start without loading Fastify and its plugins.
+  const { buildServer } = await import('../../http/server.js');
+  const { loadDemoIfEmpty } = await import('../../demo/load-demo.js');
   const administrator = await ensureAdministrator(ctx);
   const demo = withDemo ? await loadDemoIfEmpty(ctx) : null;
   const server = await buildServer(ctx);

@@ -83,7 +83,7 @@ export const VerifyAuditRequest = Type.Object(
       Type.Object(
         {
           seq: Type.Integer({ minimum: 1, description: 'Sequence number of an event whose hash was kept outside the database' }),
-          hash: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'That event hash, as lower-case hex' }),
+          hash: Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: 'That event hash, as 64 hex digits' }),
         },
         { additionalProperties: false },
       ),

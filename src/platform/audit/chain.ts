@@ -6,13 +6,16 @@ import canonicalizeModule from 'canonicalize';
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
 /**
- * The hash chain, as pure functions. Each event's hash is the hex SHA-256 of the RFC 8785
- * (JSON Canonicalization Scheme) serialization of its envelope: every stored column except
- * `hash`, with `before_json` and `after_json` replaced by `before_sha256` and `after_sha256`,
- * the hex SHA-256 of their UTF-8 text (or null). The envelope includes `previous_hash`, so
- * changing any event changes every later hash. Committing to the record images by digest keeps
- * the envelope small: escaping kilobytes of JSON text into the envelope took most of the time
- * of verifying a million events.
+ * The hash chain, as pure functions. Each event's hash is the hex SHA-256 of these bytes, in order:
+ * 1. the RFC 8785 (JSON Canonicalization Scheme) serialization of the envelope, which holds every
+ *    stored column except `hash`, `before_json` and `after_json`, plus `before_length` and
+ *    `after_length`, the UTF-8 byte lengths of those two texts (null when absent);
+ * 2. the UTF-8 text of `before_json`, if any;
+ * 3. the UTF-8 text of `after_json`, if any.
+ * The lengths mark where one text ends and the next begins. The envelope includes
+ * `previous_hash`, so changing any event changes every later hash. Hashing the record images as
+ * they are, instead of escaping them into the JSON envelope, keeps verification of a million
+ * events within seconds.
  */
 
 /** The previous_hash of the first event. */
@@ -41,21 +44,16 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-/** Hex SHA-256 of a text's UTF-8 bytes, or null for no text. */
-export function digestText(text: string | null): string | null {
-  return text === null ? null : createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** The hashed envelope: the event's columns with the record images replaced by their digests. */
+/** The canonical envelope: the event's columns without the record images, with their byte lengths. */
 export interface EnvelopeFields extends Omit<HashedEventFields, 'before_json' | 'after_json'> {
-  before_sha256: string | null;
-  after_sha256: string | null;
+  before_length: number | null;
+  after_length: number | null;
 }
 
 /**
  * Serializes the envelope by RFC 8785. The envelope has a fixed set of keys whose values are
- * strings, safe integers or null, so writing the keys in sorted order with JSON.stringify for
- * each value is exactly what the scheme prescribes; a test checks it against a general
+ * strings, safe integers or null. Writing the keys in sorted order with JSON.stringify for each
+ * value is therefore exactly what the scheme prescribes, which a test checks against a general
  * implementation.
  */
 export function canonicalEnvelope(fields: EnvelopeFields): string {
@@ -65,8 +63,8 @@ export function canonicalEnvelope(fields: EnvelopeFields): string {
   return (
     '{"action":' + JSON.stringify(fields.action) +
     ',"actor_id":' + JSON.stringify(fields.actor_id) +
-    ',"after_sha256":' + JSON.stringify(fields.after_sha256) +
-    ',"before_sha256":' + JSON.stringify(fields.before_sha256) +
+    ',"after_length":' + String(fields.after_length) +
+    ',"before_length":' + String(fields.before_length) +
     ',"occurred_at":' + JSON.stringify(fields.occurred_at) +
     ',"previous_hash":' + JSON.stringify(fields.previous_hash) +
     ',"reason":' + JSON.stringify(fields.reason) +
@@ -78,22 +76,23 @@ export function canonicalEnvelope(fields: EnvelopeFields): string {
   );
 }
 
-export function hashEnvelope(fields: EnvelopeFields): string {
-  return createHash('sha256').update(canonicalEnvelope(fields), 'utf8').digest('hex');
-}
-
+/** Computes an event's hash as the chain defines it, with one SHA-256 pass over envelope and images. */
 export function hashEvent(event: HashedEventFields): string {
-  return hashEnvelope({
+  const envelope = canonicalEnvelope({
     seq: event.seq,
     occurred_at: event.occurred_at,
     actor_id: event.actor_id,
     action: event.action,
     record_type: event.record_type,
     record_id: event.record_id,
-    before_sha256: digestText(event.before_json),
-    after_sha256: digestText(event.after_json),
+    before_length: event.before_json === null ? null : Buffer.byteLength(event.before_json, 'utf8'),
+    after_length: event.after_json === null ? null : Buffer.byteLength(event.after_json, 'utf8'),
     reason: event.reason,
     request_id: event.request_id,
     previous_hash: event.previous_hash,
   });
+  const hash = createHash('sha256').update(envelope, 'utf8');
+  if (event.before_json !== null) hash.update(event.before_json, 'utf8');
+  if (event.after_json !== null) hash.update(event.after_json, 'utf8');
+  return hash.digest('hex');
 }

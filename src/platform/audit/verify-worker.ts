@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { digestText, hashEnvelope, type EnvelopeFields } from './chain.js';
+import { hashEvent, type HashedEventFields } from './chain.js';
 
 /**
  * Checks one range of sequence numbers of a SQLite audit trail in a worker thread: every number
@@ -71,19 +71,20 @@ function checkRange({ file, fromSeq, toSeq }: RangeRequest): RangeResult {
 }
 
 function hashRow(row: EventRow): string {
-  return hashEnvelope({
+  const fields: HashedEventFields = {
     seq: row[0],
     occurred_at: row[1],
     actor_id: row[2],
     action: row[3],
     record_type: row[4],
     record_id: row[5],
-    before_sha256: digestText(row[6]),
-    after_sha256: digestText(row[7]),
+    before_json: row[6],
+    after_json: row[7],
     reason: row[8],
     request_id: row[9],
     previous_hash: row[10],
-  });
+  };
+  return hashEvent(fields);
 }
 
 parentPort?.postMessage(checkRange(workerData as RangeRequest));

@@ -73,9 +73,9 @@ async function verifySequentially(db: Db, anchor?: ChainAnchor): Promise<ChainVe
   // Starts below 1 so that a row renumbered to 0 or below is read, and reported, too.
   let afterSeq = Number.MIN_SAFE_INTEGER;
 
-  const result = (failure: ChainFailure | null): ChainVerification => ({
+  const result = (failure: ChainFailure | null, verifiedAll = false): ChainVerification => ({
     ok: failure === null,
-    eventsChecked: failure ? Math.max(0, failure.seq - 1) : expectedSeq - 1,
+    eventsChecked: failure && !verifiedAll ? Math.max(0, failure.seq - 1) : expectedSeq - 1,
     headSeq: previous?.seq ?? 0,
     headHash: previous?.hash ?? genesisHash,
     failure,
@@ -96,19 +96,23 @@ async function verifySequentially(db: Db, anchor?: ChainAnchor): Promise<ChainVe
     afterSeq = batch[batch.length - 1]!.seq;
   }
 
+  if (expectedSeq === 1) {
+    const emptied = await describeRecordsWithoutEvents(db);
+    if (emptied) return result({ seq: 1, kind: 'deleted', message: emptied });
+  }
   if (anchor && anchoredHash === null) {
     return result({
       seq: anchor.seq,
       kind: 'deleted',
       message: `Audit event ${anchor.seq}, the anchor given, is missing: the chain ends at event ${expectedSeq - 1}, so the newest events were deleted`,
-    });
+    }, true);
   }
   if (anchor && anchoredHash !== anchor.hash) {
     return result({
       seq: anchor.seq,
       kind: 'edited',
       message: `Audit event ${anchor.seq} has the hash ${anchoredHash}, not the anchored ${anchor.hash}: the chain was rewritten from that event on`,
-    });
+    }, true);
   }
   return result(null);
 }
@@ -124,7 +128,7 @@ async function readBatch(db: Db, afterSeq: number): Promise<StoredEvent[]> {
   return rows.map(toStoredEvent);
 }
 
-/** Keeps the sequence number as stored, so that a non-numeric value can be shown as it is. */
+/** Keeps the sequence number as the driver returned it, so that a non-numeric value can be shown. */
 function toStoredEvent(row: AuditEventTable): StoredEvent {
   return { ...row, storedSeq: row.seq, seq: Number(row.seq) };
 }
@@ -158,17 +162,17 @@ async function checkEvent(
     return {
       seq: event.seq,
       kind: 'inserted',
-      message: `Audit event ${event.seq} was inserted: its sequence number does not follow event ${expectedSeq - 1}`,
+      message:
+        expectedSeq === 1
+          ? `Audit event ${event.seq} was inserted: sequence numbers start at 1`
+          : `Audit event ${event.seq} was inserted: its sequence number does not follow event ${expectedSeq - 1}`,
     };
   }
 
   if (event.seq > expectedSeq) {
-    const range = event.seq - 1 === expectedSeq ? `${expectedSeq} is` : `${expectedSeq} to ${event.seq - 1} are`;
-    return {
-      seq: expectedSeq,
-      kind: 'deleted',
-      message: `Audit event ${range} missing: the chain jumps from event ${expectedSeq - 1} to event ${event.seq}`,
-    };
+    const missing = event.seq - 1 === expectedSeq ? `Audit event ${expectedSeq} is` : `Audit events ${expectedSeq} to ${event.seq - 1} are`;
+    const jump = expectedSeq === 1 ? `the chain starts at event ${event.seq}` : `the chain jumps from event ${expectedSeq - 1} to event ${event.seq}`;
+    return { seq: expectedSeq, kind: 'deleted', message: `${missing} missing: ${jump}` };
   }
 
   if (hashEvent(event) !== event.hash) {
@@ -265,4 +269,19 @@ async function findOriginalPosition(db: Db, event: StoredEvent): Promise<number 
     }
   }
   return null;
+}
+
+/**
+ * Describes an emptied trail: every user account and AI system was created with an audit event,
+ * so records without any event mean the events were deleted. Returns null when nothing is amiss.
+ */
+async function describeRecordsWithoutEvents(db: Db): Promise<string | null> {
+  const [users, systems] = await Promise.all([
+    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    db.selectFrom('ai_systems').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+  ]);
+  const userCount = Number(users.count);
+  const systemCount = Number(systems.count);
+  if (userCount === 0 && systemCount === 0) return null;
+  return `The audit trail is empty, but the database holds ${userCount} user account(s) and ${systemCount} AI system(s) whose creation was recorded: the events were deleted`;
 }

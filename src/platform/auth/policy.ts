@@ -14,6 +14,7 @@ const rules = {
   'people.write': ['administrator'],
   'inventory.write': ['administrator', 'ai_system_owner', 'validator'],
   'users.manage': ['administrator'],
+  'users.read': ['administrator', 'internal_auditor'],
   // Listing one's own API tokens; administrators (users.manage) see everyone's.
   'api_tokens.manage_own': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'approver', 'data_protection_officer', 'internal_auditor', 'oversight_board_member'],
   'audit.read': ['administrator', 'internal_auditor', 'oversight_board_member', 'data_protection_officer'],

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Tables } from './schema.js';
 
@@ -63,6 +62,8 @@ export function openSqlite(file: string, { create = true }: OpenOptions = {}): D
 }
 
 export async function openPostgres(url: string, schema: string, { create = true }: OpenOptions = {}): Promise<Database> {
+  // Loaded on first use, so that SQLite runs never load the PostgreSQL driver.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
