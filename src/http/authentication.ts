@@ -41,6 +41,11 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
     if (!request.caller && !isPublic(request.routeOptions.url)) {
       throw new AppError('UNAUTHENTICATED', 'Sign in or send an API token as "Authorization: Bearer <token>"; create a token with `custos token create`');
     }
+    // A read-only caller learns nothing from validating a change it may not make, so it gets 403
+    // before the body is parsed; the services check the same again on their first line.
+    if (request.caller && isChange(request.method, request.routeOptions.url) && isReadOnly(request.caller)) {
+      throw new AppError('FORBIDDEN', `${request.caller.username} holds only read-only roles (${request.caller.roles.join(', ')}) and may not change records`);
+    }
   });
 }
 
@@ -60,6 +65,18 @@ async function resolveCaller(ctx: ServiceContext, request: FastifyRequest): Prom
     return (await authenticateSession(ctx.database.db, sessionId, now, request.id)) ?? null;
   }
   return null;
+}
+
+/** Routes reached with POST or DELETE that only read, or that concern the caller's own credentials. */
+const readOrOwnCredentialRoutes = new Set(['/api/audit-events/verify', '/api/auth/sign-in', '/api/auth/sign-out', '/api/tokens', '/api/tokens/:id']);
+
+function isChange(method: string, route: string | undefined): boolean {
+  return route !== undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) && !readOrOwnCredentialRoutes.has(route);
+}
+
+/** Whether every role of the caller only reads; today that is the internal auditor. */
+function isReadOnly(caller: Caller): boolean {
+  return caller.roles.length > 0 && caller.roles.every((role) => role === 'internal_auditor');
 }
 
 /** Returns the authenticated caller; routes behind the hook always have one. */

@@ -79,6 +79,8 @@ describe.each(databaseKinds)('AI systems API on %s', (kind) => {
     const response = await server.as('internal_auditor')('POST', '/api/ai-systems', { body: { ...credit, name: 'Auditor attempt' } });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe('FORBIDDEN');
+    const invalid = await server.as('internal_auditor')('POST', '/api/ai-systems', { body: { name: 42 } });
+    expect(invalid.statusCode).toBe(403);
     const list = await server.as('internal_auditor')('GET', '/api/ai-systems?q=auditor');
     expect(list.json().total).toBe(0);
   });
