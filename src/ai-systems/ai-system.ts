@@ -13,7 +13,7 @@ export type DeploymentEnvironment = (typeof deploymentEnvironments)[number];
 export const autonomyLevels = ['human_in_the_loop', 'human_on_the_loop', 'autonomous'] as const;
 export type AutonomyLevel = (typeof autonomyLevels)[number];
 
-/** Whether an impact assessment of the system has been carried out, as far as the record says. */
+/** Whether an impact assessment of the system has been carried out, as far as the record states. */
 export const impactAssessmentStatuses = ['completed', 'not_completed', 'unknown'] as const;
 export type ImpactAssessmentStatus = (typeof impactAssessmentStatuses)[number];
 

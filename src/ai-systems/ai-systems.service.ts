@@ -256,11 +256,11 @@ async function loadForChange(trx: Db, id: string, expectedVersion: number | unde
 }
 
 async function ensureOwnersExist(trx: Db, ownerIds: readonly (string | null)[]): Promise<void> {
-  const wanted = [...new Set(ownerIds.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return;
-  const found = await trx.selectFrom('people').select('id').where('id', 'in', wanted).execute();
+  const ownerIdsToCheck = [...new Set(ownerIds.filter((id): id is string => id !== null))];
+  if (ownerIdsToCheck.length === 0) return;
+  const found = await trx.selectFrom('people').select('id').where('id', 'in', ownerIdsToCheck).execute();
   const known = new Set(found.map((row) => row.id));
-  const missing = wanted.filter((id) => !known.has(id));
+  const missing = ownerIdsToCheck.filter((id) => !known.has(id));
   if (missing.length > 0) {
     throw validationFailed(missing.map((id) => ({ path: '/ownerId', message: `no person with id "${id}" exists; create the person first or leave ownerId null` })));
   }

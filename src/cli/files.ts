@@ -47,7 +47,7 @@ function ensureNotDatabase(file: string, option: string): void {
   }
 }
 
-/** A file beside the target, renamed over it only once the output is complete. */
+/** Returns a path beside the target, renamed over it only once the output is complete. */
 function temporaryPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
 }

@@ -35,7 +35,7 @@ registerInventoryCommands(program, globals);
 registerAuditCommands(program, globals);
 registerDatasetCommands(program, globals);
 
-// A reader that stops early (`custos audit export | head`) closes the pipe; that ends the output
+// A reader that stops early (`custos audit export | head`) closes the pipe. The output then ends
 // quietly, as it does for other command-line tools, instead of raising EPIPE as an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

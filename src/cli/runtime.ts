@@ -39,7 +39,7 @@ async function openIn(mode: DatabaseMode, options: GlobalOptions, flags: ConfigF
   return { database, clock: systemClock, logger: log, config, close: () => database.close() };
 }
 
-/** Whoever runs the CLI has the database in hand, so the CLI acts as an administrator and says who ran it. */
+/** Returns the CLI's caller: an administrator, since the CLI has direct access to the database, named after the OS user. */
 export function cliCaller(): Caller {
   let osUser = 'unknown';
   try {

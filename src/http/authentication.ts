@@ -14,8 +14,8 @@ declare module 'fastify' {
 }
 
 /**
- * Routes that answer without credentials, by the route pattern the router matched, so that a
- * percent-encoded URL cannot pass as a public one. Unmatched URLs answer 404 with no data.
+ * Routes that respond without credentials, by the route pattern the router matched, so that a
+ * percent-encoded URL cannot pass as a public one. Unmatched URLs get 404 with no data.
  */
 function isPublic(route: string | undefined): boolean {
   if (route === undefined) return true;
@@ -41,8 +41,8 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
     if (!request.caller && !isPublic(request.routeOptions.url)) {
       throw new AppError('UNAUTHENTICATED', 'Sign in or send an API token as "Authorization: Bearer <token>"; create a token with `custos token create`');
     }
-    // A read-only caller learns nothing from validating a change it may not make, so it gets 403
-    // before the body is parsed; the services check the same again on their first line.
+    // A read-only caller gets 403 before the body is parsed, so it learns nothing from the
+    // validation of a change it may not make. The services check the same on their first line.
     if (request.caller && isChange(request.method, request.routeOptions.url) && isReadOnly(request.caller)) {
       throw new AppError('FORBIDDEN', `${request.caller.username} holds only read-only roles (${request.caller.roles.join(', ')}) and may not change records`);
     }
@@ -74,7 +74,7 @@ function isChange(method: string, route: string | undefined): boolean {
   return route !== undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) && !readOrOwnCredentialRoutes.has(route);
 }
 
-/** Whether every role of the caller only reads; today that is the internal auditor. */
+/** Tells whether every role of the caller only reads; today that is the internal auditor. */
 function isReadOnly(caller: Caller): boolean {
   return caller.roles.length > 0 && caller.roles.every((role) => role === 'internal_auditor');
 }

@@ -3,7 +3,7 @@ import secureJsonParse from 'secure-json-parse';
 import { AppError } from '../platform/errors.js';
 
 /**
- * Replaces Fastify's JSON parser with one whose errors say what is wrong: where the syntax breaks,
+ * Replaces Fastify's JSON parser with one whose errors state what is wrong: where the syntax breaks,
  * or which forbidden key (`__proto__`, `constructor.prototype`) the body contains. Such keys are
  * rejected rather than dropped, so a client never believes a field was stored when it was not.
  */

@@ -5,7 +5,7 @@ type RouteSchema = FastifySchema & { hide?: boolean; response?: Record<string, u
 
 /**
  * Adds what every route shares to the OpenAPI document, so route files need not repeat it: the
- * If-Match header on changes, and the 413 and 415 answers of routes that take a body.
+ * If-Match header on changes, and the 413 and 415 responses of routes that take a body.
  */
 export function documentConventions({ schema, url, route }: { schema: FastifySchema; url: string; route: { method: string | string[] } }): { schema: FastifySchema; url: string } {
   const routeSchema = schema as RouteSchema | undefined;

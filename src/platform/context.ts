@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { Database } from './database/connection.js';
 import type { Logger } from './logger.js';
 
-/** What every use case is given: the database, the clock, the logger and the frozen configuration. */
+/** The dependencies every use case receives: the database, the clock, the logger and the frozen configuration. */
 export interface ServiceContext {
   readonly database: Database;
   readonly clock: Clock;

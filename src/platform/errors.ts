@@ -1,6 +1,6 @@
 /**
  * The error catalogue. Every error that reaches a client or the CLI is an AppError with a
- * stable code; the HTTP status and the CLI exit code are mapped here and nowhere else.
+ * stable code. The HTTP status and the CLI exit code are mapped here and nowhere else.
  */
 
 export interface ErrorDetail {

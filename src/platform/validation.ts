@@ -86,8 +86,8 @@ export function parseWith<T extends TSchema>(schema: T, value: unknown, prefix =
 /** Appends the received value, except for passwords and other secrets, which are never echoed. */
 function describeProblem(path: string, message: string, received: unknown): string {
   if (received === undefined || isSecretPath(path)) return message;
-  const shown = JSON.stringify(received);
-  const clipped = shown !== undefined && shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+  const serialized = JSON.stringify(received);
+  const clipped = serialized !== undefined && serialized.length > 80 ? `${serialized.slice(0, 77)}...` : serialized;
   return `${message} (received ${clipped})`;
 }
 

@@ -35,7 +35,7 @@ export const maxFailuresPerAddress = 50;
 
 /**
  * Checks a username and password and opens a session. Every failure, whatever its cause, gives
- * the client the same answer, and the audit trail records the cause and the client address.
+ * the client the same response, and the audit trail records the cause and the client address.
  * Too many recent failures from the client's address, for one account or in all, block further
  * attempts with 429 before the password is checked; blocked attempts are logged, not audited,
  * so that guessing cannot grow the audit trail without bound. The counts come from the audit

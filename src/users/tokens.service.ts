@@ -78,12 +78,12 @@ export async function createApiToken(ctx: ServiceContext, caller: Caller, input:
       throw new AppError('FORBIDDEN', `An API token cannot issue API tokens; sign in with your password to create one, or ask an administrator`);
     }
     if (user.active !== 1) throw new AppError('CONFLICT', `The user "${parsed.username}" is inactive; activate it before issuing a token`);
-    const held = await rolesOf(trx, user.id);
-    if (!held.includes(parsed.role)) {
+    const userRoles = await rolesOf(trx, user.id);
+    if (!userRoles.includes(parsed.role)) {
       throw new AppError(
         'VALIDATION_FAILED',
-        `The user "${parsed.username}" does not hold the role ${parsed.role}; choose one of ${held.join(', ')}`,
-        [{ path: '/role', message: `must be one of ${held.join(', ')}` }],
+        `The user "${parsed.username}" does not hold the role ${parsed.role}; choose one of ${userRoles.join(', ')}`,
+        [{ path: '/role', message: `must be one of ${userRoles.join(', ')}` }],
       );
     }
 

@@ -39,7 +39,7 @@ async function dropAbandonedSchemas(database: Database): Promise<void> {
       if (at && at < cutoff) await sql`drop schema if exists ${sql.id(name)} cascade`.execute(database.db);
     } catch {
       // A schema still being created has no migration table yet, and another run may be
-      // dropping the same schema at this moment; either way it is left alone.
+      // dropping the same schema at this moment. Either way the schema is left alone.
     }
   }
 }

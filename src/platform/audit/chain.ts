@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 
 // The package is CommonJS whose module.exports is the function, but its type declarations
-// describe an ES default export, so under NodeNext resolution TypeScript sees the namespace.
+// describe an ES default export, so under NodeNext resolution TypeScript types the import as the namespace.
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
 
 /**
  * The hash chain, as pure functions. Each event's hash is the hex SHA-256 of these bytes, in order:
- * 1. the RFC 8785 (JSON Canonicalization Scheme) serialization of the envelope, which holds every
+ * 1. the RFC 8785 (JSON Canonicalization Scheme) serialization of the envelope, which contains every
  *    stored column except `hash`, `before_json` and `after_json`, plus `before_length` and
  *    `after_length`, the UTF-8 byte lengths of those two texts (null when absent);
  * 2. the UTF-8 text of `before_json`, if any;

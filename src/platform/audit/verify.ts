@@ -4,7 +4,7 @@ import { genesisHash, hashEvent } from './chain.js';
 import { checkSqliteChainInParallel } from './verify-parallel.js';
 
 /**
- * How the first bad event was tampered with:
+ * The kind of tampering found at the first bad event:
  * - edited: its stored content no longer hashes to its stored hash, or it was changed and
  *   re-hashed so that the next event no longer links to it;
  * - deleted: one or more sequence numbers are missing before it;
@@ -213,9 +213,9 @@ async function checkEvent(
 
 /**
  * Tells an edit from a renumbering. When the content hashes correctly under another sequence
- * number, the rows were renumbered: by an insertion before this event when it moved up by one
- * and links past its new predecessor, by a deletion when it moved down and its recorded
- * predecessor is gone, and by a reordering otherwise.
+ * number, the rows were renumbered. It was an insertion before this event when the event moved
+ * up by one and links past its new predecessor. It was a deletion when the event moved down and
+ * its recorded predecessor is gone. Otherwise the events were reordered.
  */
 async function classifyHashMismatch(db: Db, event: StoredEvent, previous: StoredEvent | null): Promise<ChainFailure> {
   const originalSeq = await findOriginalPosition(db, event);
@@ -257,7 +257,9 @@ async function classifyHashMismatch(db: Db, event: StoredEvent, previous: Stored
  */
 async function findOriginalPosition(db: Db, event: StoredEvent): Promise<number | null> {
   const linked = await db.selectFrom('audit_events').select('seq').where('hash', '=', event.previous_hash).executeTakeFirst();
-  const afterLinked = linked ? Number(linked.seq) + 1 : event.previous_hash === genesisHash ? 1 : null;
+  let afterLinked: number | null = null;
+  if (linked) afterLinked = Number(linked.seq) + 1;
+  else if (event.previous_hash === genesisHash) afterLinked = 1;
   if (afterLinked !== null && afterLinked !== event.seq && hashEvent({ ...event, seq: afterLinked }) === event.hash) {
     return afterLinked;
   }

@@ -1,6 +1,6 @@
 import type { Role } from './roles.js';
 
-/** Who is acting, with which roles, through which channel, and in which request. */
+/** The actor of a use case: user, roles, channel and request. */
 export interface Caller {
   /** The user id, or `system` for work custos does on its own behalf (first start, demo data). */
   readonly userId: string;

@@ -27,7 +27,7 @@ export function can(caller: Caller, permission: Permission): boolean {
   return caller.roles.some((role) => allowed.includes(role));
 }
 
-/** Throws FORBIDDEN unless the caller holds a role that grants the permission. */
+/** Throws FORBIDDEN unless one of the caller's roles grants the permission. */
 export function authorize(caller: Caller, permission: Permission): void {
   if (can(caller, permission)) return;
   const allowed: readonly Role[] = rules[permission];

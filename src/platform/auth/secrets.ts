@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A new random secret of 32 bytes, base64url, with a prefix that tells what it is. */
+/** A new random secret of 32 bytes, base64url, with a prefix that names its kind. */
 export function newSecret(prefix: string): string {
   return `${prefix}${randomBytes(32).toString('base64url')}`;
 }

@@ -12,7 +12,7 @@ export type Db = Kysely<Tables>;
 export interface Database {
   readonly db: Db;
   readonly kind: DatabaseKind;
-  /** Where the data lives, for logs: the SQLite file path or the PostgreSQL host and database. */
+  /** Location of the data, for logs: the SQLite file path or the PostgreSQL host and database. */
   readonly location: string;
   close(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl
   return openSqlite(sqliteFileIn(config.dataDir), options);
 }
 
-/** The SQLite database file in a data directory. */
+/** Returns the path of the SQLite database file in a data directory. */
 export function sqliteFileIn(dataDir: string): string {
   return path.join(dataDir, 'custos.db');
 }

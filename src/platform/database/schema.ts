@@ -1,5 +1,5 @@
 /**
- * Row types of every table, as Kysely sees them. Timestamps are ISO 8601 UTC strings and
+ * Row types of every table, as Kysely types them. Timestamps are ISO 8601 UTC strings and
  * booleans are 0 or 1 on both databases, so rows read the same from SQLite and PostgreSQL.
  * JSON columns hold text written by JSON.stringify.
  */
