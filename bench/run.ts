@@ -4,18 +4,19 @@ import { parseArgs } from 'node:util';
 import { repositoryRoot } from '../test/support/server-process.js';
 import { benchmarkAuditVerify } from './audit-verify.js';
 import { benchmarkConcurrentLoad } from './concurrent-load.js';
+import { benchmarkEvidenceUpload } from './evidence-upload.js';
 import { benchmarkListLatency } from './list-latency.js';
 import { benchmarkVerifyVariants } from './verify-variants.js';
 import { ensureSeeded } from './seed.js';
 
 /*
  * Runs the benchmarks that docs/benchmarks.md records. Usage:
- *   npm run bench -- [list|verify|verify-variants|load|all] [--systems N] [--events N] [--requests N] [--duration S] [--data-dir DIR]
+ *   npm run bench -- [list|verify|verify-variants|load|evidence|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--data-dir DIR]
  * The seeded database is kept in the data directory and reused while its size matches.
  */
 
-const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|all] [--systems N] [--events N] [--requests N] [--duration S] [--data-dir DIR]';
-const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'all'] as const;
+const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|evidence|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--data-dir DIR]';
+const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'evidence', 'all'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 /** Prints a usage error and exits with 2, as the custos CLI does for usage errors. */
@@ -35,6 +36,7 @@ const options = {
   events: { type: 'string', default: '1000000' },
   requests: { type: 'string', default: '2000' },
   duration: { type: 'string', default: '30' },
+  runs: { type: 'string', default: '3' },
   'data-dir': { type: 'string', default: path.join(repositoryRoot, '.bench') },
 } as const;
 let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: typeof options }>>;
@@ -55,7 +57,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 log(`Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown model'}), Node.js ${process.version}, load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 
-if (selected !== 'load') {
+if (selected !== 'load' && selected !== 'evidence') {
   const seeded = await ensureSeeded(path.join(dataDir, 'seeded'), size, log);
   if (selected === 'list' || selected === 'all') {
     log(`\n== GET /api/ai-systems on SQLite, ${size.systems} systems and ${size.events} events ==`);
@@ -77,4 +79,9 @@ if (selected === 'load' || selected === 'all') {
   await benchmarkConcurrentLoad({ kind: 'sqlite', serverCount: 1, connections: 200, durationSeconds }, log);
   log(`\n== 200 concurrent clients for ${durationSeconds} s on PostgreSQL, two server processes ==`);
   await benchmarkConcurrentLoad({ kind: 'postgresql', serverCount: 2, connections: 200, durationSeconds }, log);
+}
+
+if (selected === 'evidence' || selected === 'all') {
+  log('\n== Server memory while it receives a 100 MB evidence upload, against 1 MB, on SQLite ==');
+  await benchmarkEvidenceUpload({ runs: positiveInteger('runs', values.runs) }, log);
 }

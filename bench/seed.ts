@@ -15,6 +15,7 @@ import { systemClock, toTimestamp } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
 import type { ServiceContext } from '../src/platform/context.js';
 import { openSqlite } from '../src/platform/database/connection.js';
+import { syncCatalogue } from '../src/catalogue/catalogue-sync.js';
 import { migrateToLatest } from '../src/platform/database/migrate.js';
 import type { AiSystemTable } from '../src/platform/database/schema.js';
 import { writeTransaction } from '../src/platform/database/transaction.js';
@@ -93,6 +94,7 @@ async function seedRegister(dataDir: string, systems: number, log: (line: string
   const database = openSqlite(path.join(dataDir, 'custos.db'));
   try {
     await migrateToLatest(database.db);
+    await syncCatalogue(database, systemClock.now());
     const ctx: ServiceContext = { database, clock: systemClock, logger: pino({ level: 'silent' }), config: loadConfig({}, { dataDir }) };
 
     const passwordHash = await hashPassword(randomUUID());

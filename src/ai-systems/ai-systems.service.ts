@@ -156,6 +156,7 @@ export async function deleteAiSystem(ctx: ServiceContext, caller: Caller, id: st
   authorize(caller, 'ai_systems.write');
   await writeTransaction(ctx.database, async (trx) => {
     const before = await loadForChange(trx, id, options.expectedVersion);
+    await ensureNoGovernanceRecords(trx, before);
     const reason = options.reason ?? null;
     const dependents = await describeDependents(trx, id, reason);
     await trx.deleteFrom('ai_systems').where('id', '=', id).where('version', '=', before.version).execute();
@@ -226,6 +227,27 @@ export async function listLifecycleTransitions(ctx: ServiceContext, caller: Call
  * assignments, model version deployments), so that the cascade leaves a trace in the trail.
  * Lifecycle transitions go too, but each of them is already in the trail as a lifecycle change.
  */
+/**
+ * Keeps a system in the register while evidence or AI objectives point to it: those records are
+ * the organization's history, so they must be unlinked on purpose rather than lose their subject.
+ */
+async function ensureNoGovernanceRecords(trx: Db, system: AiSystem): Promise<void> {
+  const [evidence, objectives] = await Promise.all([
+    trx.selectFrom('evidence_links').select((eb) => eb.fn.countAll<number>().as('count')).where('target_type', '=', 'ai_system').where('target_id', '=', system.id).executeTakeFirstOrThrow(),
+    trx.selectFrom('objective_ai_systems').select((eb) => eb.fn.countAll<number>().as('count')).where('ai_system_id', '=', system.id).executeTakeFirstOrThrow(),
+  ]);
+  const details = [];
+  if (Number(evidence.count) > 0) {
+    details.push({ path: 'evidence', message: `unlink the ${Number(evidence.count)} evidence item(s) listed at GET /api/evidence?linkedTo=ai_system:${system.id}` });
+  }
+  if (Number(objectives.count) > 0) {
+    details.push({ path: 'objectives', message: `remove the system from the ${Number(objectives.count)} AI objective(s) listed at GET /api/objectives?aiSystemId=${system.id}` });
+  }
+  if (details.length > 0) {
+    throw new AppError('CONFLICT', `The AI system "${system.name}" cannot be deleted while evidence or AI objectives refer to it; remove those links first, or retire the system instead`, details);
+  }
+}
+
 async function describeDependents(trx: Db, aiSystemId: string, reason: string | null): Promise<AuditEntry[]> {
   const [roles, raci, deployments] = await Promise.all([
     trx.selectFrom('role_assignments').selectAll().where('ai_system_id', '=', aiSystemId).execute(),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { syncCatalogue } from '../catalogue/catalogue-sync.js';
 import type { Config } from '../platform/config.js';
 import { openDatabase, sqliteFileIn, type Database, type Db } from '../platform/database/connection.js';
 import { migrateToLatest } from '../platform/database/migrate.js';
@@ -34,6 +35,7 @@ export async function connectDatabase(config: Config, options: GlobalOptions, mo
     await sql`select 1`.execute(database.db);
     if (mode === 'existing' && !(await hasCustosTables(database))) throw noDatabase(database.location, config);
     const appliedMigrations = await migrateToLatest(database.db);
+    await syncCatalogue(database, new Date());
     return { database, appliedMigrations };
   } catch (error) {
     await database?.close();

@@ -56,7 +56,7 @@ function temporaryPathFor(file: string): string {
  * Writes `content` to the file named by `option`. The content goes to a temporary file first and
  * replaces the target only when complete, so a failure leaves any existing file as it was.
  */
-export function writeOutputFile(file: string, content: string, option: string): void {
+export function writeOutputFile(file: string, content: string | Uint8Array, option: string): void {
   ensureNotDatabase(file, option);
   const temporary = temporaryPathFor(file);
   try {

@@ -3,9 +3,12 @@ import { Command, CommanderError } from 'commander';
 import { isAppError, type AppError, type ErrorDetail } from '../platform/errors.js';
 import { custosVersion } from '../platform/version.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerCatalogueCommands } from './commands/catalogue.js';
 import { registerDatasetCommands } from './commands/datasets.js';
+import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSoaCommands } from './commands/soa.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -34,6 +37,9 @@ registerTokenCommands(program, globals);
 registerInventoryCommands(program, globals);
 registerAuditCommands(program, globals);
 registerDatasetCommands(program, globals);
+registerEvidenceCommands(program, globals);
+registerCatalogueCommands(program, globals);
+registerSoaCommands(program, globals);
 
 // A reader that stops early (`custos audit export | head`) closes the pipe. The output then ends
 // quietly, as it does for other command-line tools, instead of raising EPIPE as an error.

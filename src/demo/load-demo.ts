@@ -10,6 +10,7 @@ import { prepareInventoryImport, writePreparedImport, type PreparedImport } from
 import { readMappingText } from '../inventory/inventory-mapping.js';
 import { decodeUtf8, detectFormat } from '../inventory/inventory-source.js';
 import { fingerprintCompasData, insertCompasLineage } from './compas-lineage.js';
+import { discardDemoGovernance, insertDemoGovernance, prepareDemoGovernance, recordDemoMeasurements, type InsertedGovernance } from './demo-governance.js';
 import { recordDemoOrganization } from './demo-organization.js';
 
 /**
@@ -35,38 +36,59 @@ const demoReason = 'demo organization loaded into an empty register';
 
 /**
  * Loads the demo when the register contains no AI system, and returns how many systems it added, or
- * null when the register was not empty. Everything is written in one write transaction that
- * checks emptiness again under the write lock, so server processes starting together on one
- * PostgreSQL database load the demo once between them.
+ * null when the register was not empty. The AI systems and the governance records (people,
+ * evidence, documents, Statement of Applicability, gap assessment, objectives) are written in one
+ * write transaction. It checks emptiness again under the write lock, so server processes starting
+ * together on one PostgreSQL database load the demo once between them.
  */
 export async function loadDemoIfEmpty(ctx: ServiceContext): Promise<{ aiSystems: number } | null> {
   if (await hasAiSystems(ctx.database.db)) return null;
   const imports = demoFiles.map(prepareDemoFile);
   const compasFingerprint = await fingerprintCompasData(examplesDirectory);
+  const governance = await prepareDemoGovernance(ctx);
 
-  const loaded = await writeTransaction(ctx.database, async (trx) => {
-    // Another process sharing the database may have loaded the demo since the check above.
-    if (await hasAiSystems(trx)) return null;
-    const now = ctx.clock.now();
-    let aiSystems = 0;
-    for (const prepared of imports) {
-      const report = await writePreparedImport(trx, systemCaller, now, prepared, demoReason);
-      aiSystems += report.aiSystems;
-      if (prepared.sourceName === compasSystemFile) {
-        await insertCompasLineage(trx, systemCaller, now, report.created[0]!.id, compasFingerprint, demoReason);
+  let loaded: { aiSystems: number; governance: InsertedGovernance | null } | null;
+  try {
+    loaded = await writeTransaction(ctx.database, async (trx) => {
+      // Another process sharing the database may have loaded the demo since the check above.
+      if (await hasAiSystems(trx)) return null;
+      const now = ctx.clock.now();
+      let aiSystems = 0;
+      let compasSystemId: string | undefined;
+      for (const prepared of imports) {
+        const report = await writePreparedImport(trx, systemCaller, now, prepared, demoReason);
+        aiSystems += report.aiSystems;
+        if (prepared.sourceName === compasSystemFile) {
+          compasSystemId = report.created[0]!.id;
+          await insertCompasLineage(trx, systemCaller, now, compasSystemId, compasFingerprint, demoReason);
+        }
       }
-    }
-    return { aiSystems };
-  });
+      if (compasSystemId === undefined) throw new AppError('INTERNAL', `The demo file ${compasSystemFile} created no AI system; reinstall the package or start with --no-demo`);
+      const governanceLoaded = await insertDemoGovernance(trx, now, governance, { compas: compasSystemId }, demoReason);
+      return { aiSystems, governance: governanceLoaded };
+    });
+  } finally {
+    // Staged evidence files that the transaction moved into the store are gone from the temporary area already.
+    await discardDemoGovernance(governance);
+  }
 
   if (!loaded) {
     ctx.logger.info('demo not loaded: another process filled the register first');
     return null;
   }
-  // NOTE: the profile is written in a second transaction, so a crash right here leaves the demo without it.
+  // NOTE: the profile and the objectives' KPI measurements are written in later transactions
+  // because their services run their own, so a crash right here leaves the demo without them.
   await recordDemoOrganization(ctx, demoReason);
-  ctx.logger.info({ aiSystems: loaded.aiSystems, files: demoFiles.map((demo) => demo.file) }, 'demo organization loaded');
-  return loaded;
+  if (loaded.governance) {
+    await recordDemoMeasurements(ctx, loaded.governance.measurements, demoReason);
+  } else {
+    ctx.logger.info('demo governance records not loaded: the database already has people, documents, evidence or other governance records');
+  }
+  ctx.logger.info(
+    { aiSystems: loaded.aiSystems, governance: loaded.governance?.counts ?? null, files: demoFiles.map((demo) => demo.file) },
+    'demo organization loaded',
+  );
+  return { aiSystems: loaded.aiSystems };
 }
 
 function prepareDemoFile(demo: DemoFile): PreparedImport {

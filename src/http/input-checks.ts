@@ -20,3 +20,11 @@ export function registerInputChecks(app: FastifyInstance): void {
 function isJson(body: unknown): boolean {
   return body !== null && typeof body === 'object' && !ArrayBuffer.isView(body) && typeof (body as { pipe?: unknown }).pipe !== 'function';
 }
+
+/**
+ * Route hook for actions whose body has only optional fields, such as approving a draft: a
+ * request sent without a body is treated as one with an empty JSON object.
+ */
+export async function treatMissingBodyAsEmpty(request: { body: unknown }): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}

@@ -31,7 +31,8 @@ export async function buildServer(ctx: ServiceContext, extraRoutes: RouteModule[
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
-    routerOptions: { ignoreTrailingSlash: true },
+    // Catalogue refs such as nist-ai-rmf:MEASURE 2.13 appear in paths and may be up to 200 characters.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     // Errors raised before routing (a malformed URL, an overlong parameter) use the catalogue too.
     frameworkErrors: (error, request, reply) => {
       const appError = toAppError(error, request.id, ctx.config.bodyLimitBytes);

@@ -82,6 +82,47 @@ async function findResponsibilities(db: Db, personId: string): Promise<Blocker[]
   if (chairs > 0) {
     blockers.push({ summary: `chair of ${chairs} team(s)`, detail: { path: 'chairedTeams', message: `set another chair for the teams that this person chairs (GET /api/teams?memberId=${personId})` } });
   }
+  blockers.push(...(await findGovernanceResponsibilities(db, personId)));
+  return blockers;
+}
+
+/**
+ * Lists the governance records that name the person: controls owned in a Statement of
+ * Applicability, evidence collected, assessments led, remediation actions, documents and AI
+ * objectives owned. Approved and completed records keep their history, so a person named there
+ * stays in the register.
+ */
+async function findGovernanceResponsibilities(db: Db, personId: string): Promise<Blocker[]> {
+  const [controls, evidence, assessments, actions, documents, objectives] = await Promise.all([
+    countRows(db.selectFrom('soa_entries').select(countAll).where('owner_person_id', '=', personId)),
+    countRows(db.selectFrom('evidence').select(countAll).where('collected_by_person_id', '=', personId)),
+    countRows(db.selectFrom('assessments').select(countAll).where('lead_assessor_person_id', '=', personId)),
+    countRows(db.selectFrom('remediation_actions').select(countAll).where('owner_person_id', '=', personId)),
+    countRows(db.selectFrom('documents').select(countAll).where('owner_person_id', '=', personId)),
+    countRows(db.selectFrom('objectives').select(countAll).where('owner_person_id', '=', personId)),
+  ]);
+  const blockers: Blocker[] = [];
+  if (controls > 0) {
+    blockers.push({
+      summary: `owner of ${controls} Statement of Applicability control(s)`,
+      detail: { path: 'soaControls', message: `set another owner in the open draft (GET /api/soa/versions/:id/entries?owner=${personId}); approved versions keep their owners for good` },
+    });
+  }
+  if (evidence > 0) {
+    blockers.push({ summary: `collector of ${evidence} evidence item(s)`, detail: { path: 'evidence', message: 'set another collector on the evidence this person collected (GET /api/evidence)' } });
+  }
+  if (assessments > 0) {
+    blockers.push({ summary: `lead assessor of ${assessments} assessment(s)`, detail: { path: 'assessments', message: 'set another lead assessor on the assessments this person leads (GET /api/assessments)' } });
+  }
+  if (actions > 0) {
+    blockers.push({ summary: `owner of ${actions} remediation action(s)`, detail: { path: 'remediationActions', message: 'set another owner on the remediation actions this person owns' } });
+  }
+  if (documents > 0) {
+    blockers.push({ summary: `owner of ${documents} document(s)`, detail: { path: 'documents', message: `set another owner on the documents at GET /api/documents?ownerPersonId=${personId}` } });
+  }
+  if (objectives > 0) {
+    blockers.push({ summary: `owner of ${objectives} AI objective(s)`, detail: { path: 'objectives', message: `set another owner on the objectives at GET /api/objectives?ownerPersonId=${personId}` } });
+  }
   return blockers;
 }
 

@@ -15,6 +15,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Largest dataset file accepted by an upload, which streams through the hash instead of the JSON parser. */
   readonly datasetUploadLimitBytes: number;
+  /** Largest evidence file accepted by an upload, which streams through the hash into the evidence store. */
+  readonly evidenceUploadLimitBytes: number;
   readonly sessionTtlHours: number;
 }
 
@@ -41,6 +43,7 @@ export const environmentVariables = {
   logLevel: 'CUSTOS_LOG_LEVEL',
   bodyLimitBytes: 'CUSTOS_BODY_LIMIT_BYTES',
   datasetUploadLimitBytes: 'CUSTOS_DATASET_UPLOAD_LIMIT_BYTES',
+  evidenceUploadLimitBytes: 'CUSTOS_EVIDENCE_UPLOAD_LIMIT_BYTES',
   sessionTtlHours: 'CUSTOS_SESSION_TTL_HOURS',
 } as const;
 
@@ -51,6 +54,7 @@ const defaults = {
   logLevel: 'info' as LogLevel,
   bodyLimitBytes: 1_048_576,
   datasetUploadLimitBytes: 2_147_483_648,
+  evidenceUploadLimitBytes: 268_435_456,
   sessionTtlHours: 12,
 };
 
@@ -119,6 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       'datasetUploadLimitBytes',
       read('datasetUploadLimitBytes'),
       defaults.datasetUploadLimitBytes,
+      1024,
+      1_099_511_627_776,
+    ),
+    evidenceUploadLimitBytes: integer(
+      'evidenceUploadLimitBytes',
+      read('evidenceUploadLimitBytes'),
+      defaults.evidenceUploadLimitBytes,
       1024,
       1_099_511_627_776,
     ),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { openPostgres, openSqlite, type Database, type DatabaseKind } from '../../src/platform/database/connection.js';
+import { syncCatalogue } from '../../src/catalogue/catalogue-sync.js';
 import { migrateToLatest } from '../../src/platform/database/migrate.js';
 
 /** Every storage test runs once per database kind. */
@@ -50,6 +51,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custos-test-'));
     const database = openSqlite(path.join(dataDir, 'custos.db'));
     await migrateToLatest(database.db);
+    await syncCatalogue(database, new Date());
     return {
       ...database,
       settings: { dataDir, databaseUrl: undefined, databaseSchema: 'public' },
@@ -64,6 +66,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
   const database = await openPostgres(testPostgresUrl, schema);
   await dropAbandonedSchemas(database);
   await migrateToLatest(database.db);
+  await syncCatalogue(database, new Date());
   return {
     ...database,
     settings: { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'custos-test-')), databaseUrl: testPostgresUrl, databaseSchema: schema },

@@ -18,6 +18,23 @@ const rules = {
   // Listing one's own API tokens; administrators (users.manage) see everyone's.
   'api_tokens.manage_own': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'approver', 'data_protection_officer', 'internal_auditor', 'oversight_board_member'],
   'audit.read': ['administrator', 'internal_auditor', 'oversight_board_member', 'data_protection_officer'],
+  // The organization's own controls beside the built-in catalogue.
+  'catalogue.write': ['administrator', 'risk_owner'],
+  // Editing a Statement of Applicability draft; approving one also needs someone who did not edit it.
+  'soa.write': ['administrator', 'risk_owner'],
+  'soa.approve': ['administrator', 'approver', 'oversight_board_member'],
+  // Writing documents and their drafts; approving or retiring one needs documents.approve, and
+  // approving also needs someone who neither authored nor edited the version.
+  'documents.write': ['administrator', 'risk_owner', 'data_protection_officer', 'ai_system_owner'],
+  'documents.approve': ['administrator', 'approver', 'oversight_board_member'],
+  // AI objectives (clause 6.2) and the KPI values recorded for them.
+  'objectives.write': ['administrator', 'risk_owner', 'oversight_board_member'],
+  // Uploading, replacing, describing, linking and deleting evidence.
+  'evidence.write': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'data_protection_officer'],
+  // Downloading the file of restricted evidence. Its uploader may too, and every reader sees its metadata.
+  'evidence.read_restricted': ['administrator', 'internal_auditor', 'data_protection_officer', 'oversight_board_member'],
+  // Running gap assessments and mock audits, and raising and tracking their remediation actions.
+  'assessments.write': ['administrator', 'risk_owner', 'validator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof rules;

@@ -1,10 +1,20 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as foundation from './migrations/0001-foundation.js';
+import * as catalogue from './migrations/0002-catalogue.js';
+import * as statementOfApplicability from './migrations/0003-statement-of-applicability.js';
+import * as evidence from './migrations/0004-evidence.js';
+import * as assessments from './migrations/0005-assessments.js';
+import * as documentsAndObjectives from './migrations/0006-documents-and-objectives.js';
 import { AppError } from '../errors.js';
 
 /** Migrations in the order they run; names are stored in the database, so never rename one. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-catalogue': catalogue,
+  '0003-statement-of-applicability': statementOfApplicability,
+  '0004-evidence': evidence,
+  '0005-assessments': assessments,
+  '0006-documents-and-objectives': documentsAndObjectives,
 };
 
 const provider: MigrationProvider = {

@@ -1,31 +1,11 @@
-import { sql, type CreateTableBuilder, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isBoolean, notBlank, oneOf, usesPostgres, versioned } from './column-rules.js';
 
 /*
  * The foundation schema: organization, people, the AI system register, models, datasets,
  * accounts and the audit trail. Enumerations are spelled out here rather than imported, so
  * that this migration keeps creating the same schema when the code's lists grow later.
  */
-
-function oneOf(column: string, values: readonly string[]): RawBuilder<unknown> {
-  return sql`${sql.ref(column)} in (${sql.join(values.map((value) => sql.lit(value)))})`;
-}
-
-function isBoolean(column: string): RawBuilder<unknown> {
-  return sql`${sql.ref(column)} in (0, 1)`;
-}
-
-function notBlank(column: string): RawBuilder<unknown> {
-  return sql`length(trim(${sql.ref(column)})) > 0`;
-}
-
-/** Adds the id, version and timestamp columns that every governed record has. */
-function versioned<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id' | 'version' | 'created_at' | 'updated_at'> {
-  return table
-    .addColumn('id', 'varchar(64)', (col) => col.primaryKey())
-    .addColumn('version', 'integer', (col) => col.notNull().check(sql`version >= 1`))
-    .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
-    .addColumn('updated_at', 'varchar(32)', (col) => col.notNull());
-}
 
 const roles = [
   'administrator',
@@ -393,10 +373,4 @@ export async function down(db: Kysely<any>): Promise<void> {
   if (await usesPostgres(db)) {
     await sql`drop function if exists custos_reject_audit_change()`.execute(db);
   }
-}
-
-async function usesPostgres(db: Kysely<any>): Promise<boolean> {
-  // Kysely names its adapter after the dialect (PostgresAdapter, SqliteAdapter).
-  const adapterName = db.getExecutor().adapter.constructor.name;
-  return adapterName.startsWith('Postgres');
 }
