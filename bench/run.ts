@@ -6,17 +6,18 @@ import { benchmarkAuditVerify } from './audit-verify.js';
 import { benchmarkConcurrentLoad } from './concurrent-load.js';
 import { benchmarkEvidenceUpload } from './evidence-upload.js';
 import { benchmarkListLatency } from './list-latency.js';
+import { benchmarkSoaExport } from './soa-export.js';
 import { benchmarkVerifyVariants } from './verify-variants.js';
 import { ensureSeeded } from './seed.js';
 
 /*
  * Runs the benchmarks that docs/benchmarks.md records. Usage:
- *   npm run bench -- [list|verify|verify-variants|load|evidence|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--data-dir DIR]
+ *   npm run bench -- [list|verify|verify-variants|load|evidence|soa|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--data-dir DIR]
  * The seeded database is kept in the data directory and reused while its size matches.
  */
 
-const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|evidence|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--data-dir DIR]';
-const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'evidence', 'all'] as const;
+const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|evidence|soa|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--data-dir DIR]';
+const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'evidence', 'soa', 'all'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 /** Prints a usage error and exits with 2, as the custos CLI does for usage errors. */
@@ -57,7 +58,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 log(`Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown model'}), Node.js ${process.version}, load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 
-if (selected !== 'load' && selected !== 'evidence') {
+if (selected !== 'load' && selected !== 'evidence' && selected !== 'soa') {
   const seeded = await ensureSeeded(path.join(dataDir, 'seeded'), size, log);
   if (selected === 'list' || selected === 'all') {
     log(`\n== GET /api/ai-systems on SQLite, ${size.systems} systems and ${size.events} events ==`);
@@ -84,4 +85,9 @@ if (selected === 'load' || selected === 'all') {
 if (selected === 'evidence' || selected === 'all') {
   log('\n== Server memory while it receives a 100 MB evidence upload, against 1 MB, on SQLite ==');
   await benchmarkEvidenceUpload({ runs: positiveInteger('runs', values.runs) }, log);
+}
+
+if (selected === 'soa' || selected === 'all') {
+  log('\n== Statement of Applicability export of 38 Annex A and 200 additional controls to XLSX, against CSV, on SQLite ==');
+  await benchmarkSoaExport({ additionalControls: 200, runs: positiveInteger('runs', values.runs) }, log);
 }

@@ -14,7 +14,8 @@ import { organizationFrameworkId, refOf } from './catalogue.js';
  * hash per file. Changed files are loaded in one write transaction: items that are new are
  * inserted, changed ones updated in place, and removed ones deleted, which fails while records
  * still link to them. The built-in catalogue is reference data, not a record of the
- * organization, so its loads are not audit events; each framework row keeps the hash and time of its last load.
+ * organization, so its loads are not audit events. Each framework row keeps the hash and time
+ * of its last load instead.
  */
 export async function syncCatalogue(
   database: Database,
@@ -56,7 +57,7 @@ export async function syncCatalogue(
   return result;
 }
 
-/** The hashes of every loaded file, plus the id of the organization's framework once it exists. */
+/** Collects the hash of every loaded file, plus the id of the organization's framework once it exists. */
 async function recordedHashes(db: Db): Promise<Set<string>> {
   const frameworks = await db.selectFrom('catalogue_frameworks').select(['id', 'content_hash']).execute();
   const crosswalks = await db.selectFrom('crosswalks').select('content_hash').execute();

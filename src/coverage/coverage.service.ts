@@ -11,9 +11,10 @@ import { coverageStateOf, coverageStates, gapsOf, type MappedControl } from './c
 import { CoverageQuery, OverlapQuery, type CoverageReport, type OverlapReport } from './coverage.schemas.js';
 
 /**
- * Coverage of obligations by controls, both ways: for each obligation of a framework, which
- * ISO/IEC 42001 controls meet it and how far they are implemented; and for each control, which
- * obligations of every framework it helps to meet. Crosswalks are read in both directions.
+ * Coverage of obligations by controls, both ways. For each obligation of a framework, the report
+ * lists the ISO/IEC 42001 controls that meet it and how far they are implemented. For each
+ * control, the overlap lists the obligations of every framework it helps to meet. Crosswalks are
+ * read in both directions.
  */
 
 type Decision = MappedControl['decision'];

@@ -1,7 +1,7 @@
 import type { Db } from '../platform/database/connection.js';
 import type { CatalogueItemTable, SoaEntryTable, SoaVersionTable } from '../platform/database/schema.js';
 import { iso42001FrameworkId, organizationFrameworkId } from '../catalogue/catalogue.js';
-import type { EntryDecision, ImplementationStatus, InclusionBasis, SoaDecision, SoaStatus } from './soa.js';
+import { authorsOf, type EntryDecision, type ImplementationStatus, type InclusionBasis, type SoaDecision, type SoaStatus } from './soa.js';
 import type { SoaEntry, SoaEntryListQuery, SoaVersion } from './soa.schemas.js';
 
 /** Reads and writes soa_versions and soa_entries rows and turns them into the API's shape. */
@@ -77,8 +77,8 @@ export function toEntryRow(versionId: string, ref: string, entry: EntryDecision,
 }
 
 /**
- * What an entry needs from the rest of the database to be shown: the control's title and
- * group, the owner's name and the evidence linked to the control. Loaded once per request.
+ * Data from other tables that entries are shown with: the control's title and group, the
+ * owner's name and the evidence linked to the control. It is loaded once per request.
  */
 export interface EntryLookups {
   items: Map<string, CatalogueItemTable>;
@@ -168,15 +168,17 @@ export function filterEntries(entries: SoaEntry[], query: SoaEntryListQuery): So
 
 export function toSoaVersion(row: SoaVersionTable, entries: readonly SoaEntryTable[]): SoaVersion {
   const counts = { controls: entries.length, undecided: 0, applicable: 0, excluded: 0, notStarted: 0, planned: 0, partiallyImplemented: 0, implemented: 0 };
-  const authors = new Set([row.created_by]);
   for (const entry of entries) {
     counts[entry.decision as SoaDecision] += 1;
     if (entry.implementation_status === 'not_started') counts.notStarted += 1;
     if (entry.implementation_status === 'planned') counts.planned += 1;
     if (entry.implementation_status === 'partially_implemented') counts.partiallyImplemented += 1;
     if (entry.implementation_status === 'implemented') counts.implemented += 1;
-    for (const editor of JSON.parse(entry.changed_by) as string[]) authors.add(editor);
   }
+  const authors = authorsOf(
+    row.created_by,
+    entries.map((entry) => JSON.parse(entry.changed_by) as string[]),
+  );
   return {
     id: row.id,
     number: row.number,

@@ -45,8 +45,8 @@ import {
 } from './soa.repository.js';
 
 /**
- * Use cases of the Statement of Applicability. A draft is edited entry by entry; approving it
- * freezes it for good, and the next round of changes starts a new draft copied from it.
+ * Use cases of the Statement of Applicability. A draft is edited entry by entry. Approving it
+ * freezes it for good, so the next round of changes starts a new draft copied from it.
  */
 
 export interface ChangeOptions {
@@ -112,8 +112,8 @@ export async function createSoaDraft(ctx: ServiceContext, caller: Caller, input:
 
 /**
  * Starts a draft inside the caller's write transaction. It covers every Annex A control and every
- * control the organization defined; decisions are copied from the version it is based on,
- * and controls that version did not have start undecided.
+ * control the organization defined. Decisions are copied from the version it is based on, and
+ * controls that version did not have start undecided.
  */
 export async function insertSoaDraft(trx: Db, caller: Caller, now: Date, input: CreateSoaDraft, reason: string | null = null): Promise<SoaVersion> {
   authorize(caller, 'soa.write');
@@ -300,7 +300,7 @@ function applyPatch(before: EntryDecision, patch: UpdateSoaEntry): EntryDecision
     ownerPersonId: patch.ownerPersonId !== undefined ? patch.ownerPersonId : before.ownerPersonId,
     notes: patch.notes ?? before.notes,
   };
-  // A control newly included starts as not started unless the change says otherwise; one newly
+  // A control newly included starts as not started unless the change sets a status; one newly
   // excluded or undecided drops what only an included control has.
   if (after.decision === 'applicable' && before.decision !== 'applicable' && patch.implementationStatus === undefined) {
     after.implementationStatus = 'not_started';
@@ -327,7 +327,7 @@ async function checkReferences(trx: Db, patch: UpdateSoaEntry): Promise<void> {
 
 /**
  * Approves a draft and freezes it. The approver must hold an approving role and must not be
- * among the version's authors (whoever started the draft or changed an entry), and every
+ * among the version's authors (the user who started the draft and every user who changed an entry), and every
  * control must be decided.
  */
 export async function approveSoaVersion(ctx: ServiceContext, caller: Caller, id: string, input: ApproveSoa, options: ChangeOptions = {}): Promise<SoaVersion> {
