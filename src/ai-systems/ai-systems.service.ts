@@ -3,7 +3,9 @@ import type { Caller } from '../platform/auth/caller.js';
 import { authorize } from '../platform/auth/policy.js';
 import { toTimestamp } from '../platform/clock.js';
 import type { ServiceContext } from '../platform/context.js';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../platform/database/connection.js';
+import type { Tables } from '../platform/database/schema.js';
 import { isUniqueViolation } from '../platform/database/errors.js';
 import { writeTransaction } from '../platform/database/transaction.js';
 import { AppError, notFound, validationFailed, versionMismatch } from '../platform/errors.js';
@@ -19,6 +21,7 @@ import {
   type AiSystem,
   type LifecycleTransition,
 } from './ai-system.schemas.js';
+import { markClassificationStaleIfInputsChanged } from '../classification/reevaluation.service.js';
 import { toRaciAssignment } from '../people/raci-assignments.repository.js';
 import { toRoleAssignment } from '../people/role-assignments.repository.js';
 import { findAiSystemRow, queryAiSystems, toAiSystem, toLifecycleTransition, toRow } from './ai-systems.repository.js';
@@ -148,6 +151,7 @@ export async function updateAiSystem(
       throw error;
     }
     await appendAuditEvent(trx, caller, now, { action: 'ai_system.updated', recordId: id, before, after, reason: options.reason ?? null });
+    await markClassificationStaleIfInputsChanged(trx, caller, now, id, options.reason ?? null);
     return after;
   });
 }
@@ -228,23 +232,41 @@ export async function listLifecycleTransitions(ctx: ServiceContext, caller: Call
  * Lifecycle transitions go too, but each of them is already in the trail as a lifecycle change.
  */
 /**
- * Keeps a system in the register while evidence or AI objectives point to it: those records are
- * the organization's history, so they must be unlinked on purpose rather than lose their subject.
+ * Keeps a system in the register while governance records point to it: evidence, AI objectives,
+ * classifications, risks, threat models, red-team exercises and impact assessments are the
+ * organization's history, so they must be removed or unlinked on purpose, or the system retired.
  */
 async function ensureNoGovernanceRecords(trx: Db, system: AiSystem): Promise<void> {
-  const [evidence, objectives] = await Promise.all([
-    trx.selectFrom('evidence_links').select((eb) => eb.fn.countAll<number>().as('count')).where('target_type', '=', 'ai_system').where('target_id', '=', system.id).executeTakeFirstOrThrow(),
-    trx.selectFrom('objective_ai_systems').select((eb) => eb.fn.countAll<number>().as('count')).where('ai_system_id', '=', system.id).executeTakeFirstOrThrow(),
-  ]);
-  const details = [];
-  if (Number(evidence.count) > 0) {
-    details.push({ path: 'evidence', message: `unlink the ${Number(evidence.count)} evidence item(s) listed at GET /api/evidence?linkedTo=ai_system:${system.id}` });
-  }
-  if (Number(objectives.count) > 0) {
-    details.push({ path: 'objectives', message: `remove the system from the ${Number(objectives.count)} AI objective(s) listed at GET /api/objectives?aiSystemId=${system.id}` });
-  }
+  const count = async (query: { executeTakeFirstOrThrow(): Promise<{ count: number | string | bigint }> }) => Number((await query.executeTakeFirstOrThrow()).count);
+  const countAll = (eb: ExpressionBuilder<Tables, keyof Tables>) => eb.fn.countAll<number>().as('count');
+  const id = system.id;
+  const found = {
+    evidence: await count(trx.selectFrom('evidence_links').select(countAll).where('target_type', '=', 'ai_system').where('target_id', '=', id)),
+    objectives: await count(trx.selectFrom('objective_ai_systems').select(countAll).where('ai_system_id', '=', id)),
+    classifications: await count(trx.selectFrom('classifications').select(countAll).where('ai_system_id', '=', id)),
+    risks: await count(trx.selectFrom('risks').select(countAll).where('ai_system_id', '=', id)),
+    threatModels: await count(trx.selectFrom('threat_models').select(countAll).where('ai_system_id', '=', id)),
+    redTeamExercises: await count(trx.selectFrom('red_team_exercises').select(countAll).where('ai_system_id', '=', id)),
+    impactAssessments: await count(trx.selectFrom('impact_assessments').select(countAll).where('ai_system_id', '=', id)),
+  };
+  const where: Record<keyof typeof found, string> = {
+    evidence: `unlink the evidence listed at GET /api/evidence?linkedTo=ai_system:${id}`,
+    objectives: `remove the system from the AI objectives listed at GET /api/objectives?aiSystemId=${id}`,
+    classifications: `classifications are kept as history; see GET /api/ai-systems/${id}/classification`,
+    risks: `move or close the risks listed at GET /api/risks?aiSystemId=${id}`,
+    threatModels: `the threat model at GET /api/threat-models?aiSystemId=${id}`,
+    redTeamExercises: `the exercises listed at GET /api/red-team-exercises?aiSystemId=${id}`,
+    impactAssessments: `impact assessments are kept as history; see GET /api/impact-assessments?aiSystemId=${id}`,
+  };
+  const details = (Object.keys(found) as (keyof typeof found)[])
+    .filter((key) => found[key] > 0)
+    .map((key) => ({ path: key, message: `${found[key]} record(s): ${where[key]}` }));
   if (details.length > 0) {
-    throw new AppError('CONFLICT', `The AI system "${system.name}" cannot be deleted while evidence or AI objectives refer to it; remove those links first, or retire the system instead`, details);
+    throw new AppError(
+      'CONFLICT',
+      `The AI system "${system.name}" cannot be deleted while governance records refer to it (${details.map((detail) => detail.path).join(', ')}); retire it instead, or remove those records first`,
+      details,
+    );
   }
 }
 

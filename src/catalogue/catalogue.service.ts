@@ -6,11 +6,11 @@ import type { ServiceContext } from '../platform/context.js';
 import type { Db } from '../platform/database/connection.js';
 import { isForeignKeyViolation } from '../platform/database/errors.js';
 import { writeTransaction } from '../platform/database/transaction.js';
-import { AppError, notFound, versionMismatch } from '../platform/errors.js';
+import { AppError, notFound, validationFailed, versionMismatch } from '../platform/errors.js';
 import { pageBounds, type PageOf } from '../platform/pagination.js';
 import { parseWith } from '../platform/validation.js';
 import { addControlToOpenDraft } from '../statement-of-applicability/soa.service.js';
-import { organizationFrameworkId, refOf } from './catalogue.js';
+import { iso42001FrameworkId, organizationFrameworkId, refOf } from './catalogue.js';
 import {
   CatalogueItemListQuery,
   CreateOrganizationControl,
@@ -94,6 +94,12 @@ export async function createOrganizationControl(ctx: ServiceContext, caller: Cal
     const now = ctx.clock.now();
     const timestamp = toTimestamp(now);
     const ref = refOf(organizationFrameworkId, parsed.itemId);
+    // An identifier such as A.2.2 would read as an Annex A control in every export.
+    if (await findCatalogueItemRow(trx, refOf(iso42001FrameworkId, parsed.itemId))) {
+      throw validationFailed([
+        { path: '/itemId', message: `"${parsed.itemId}" is an ISO/IEC 42001 identifier; give the organization's control an identifier of its own, such as ORG-1` },
+      ]);
+    }
     if (await findCatalogueItemRow(trx, ref)) {
       throw new AppError('CONFLICT', `The organization already has a control "${parsed.itemId}"; choose another identifier or change that control`, [
         { path: '/itemId', message: 'must be unique' },
@@ -172,7 +178,7 @@ export async function deleteOrganizationControl(ctx: ServiceContext, caller: Cal
       if (!isForeignKeyViolation(error)) throw error;
       throw new AppError(
         'CONFLICT',
-        `The control ${ref} is still used by a Statement of Applicability, an assessment, evidence or a document; remove those links first, or keep the control`,
+        `The control ${ref} is still used by a Statement of Applicability, an assessment, evidence, a document or a risk treatment; remove those links first, or keep the control`,
       );
     }
     await appendAuditEvent(trx, caller, ctx.clock.now(), { action: 'catalogue_item.deleted', recordId: ref, before, reason: options.reason ?? null });

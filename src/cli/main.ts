@@ -4,9 +4,11 @@ import { isAppError, type AppError, type ErrorDetail } from '../platform/errors.
 import { custosVersion } from '../platform/version.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCatalogueCommands } from './commands/catalogue.js';
+import { registerClassifyCommand } from './commands/classify.js';
 import { registerDatasetCommands } from './commands/datasets.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerInventoryCommands } from './commands/inventory.js';
+import { registerRiskCommands } from './commands/risks.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSoaCommands } from './commands/soa.js';
 import { registerTokenCommands } from './commands/tokens.js';
@@ -40,6 +42,8 @@ registerDatasetCommands(program, globals);
 registerEvidenceCommands(program, globals);
 registerCatalogueCommands(program, globals);
 registerSoaCommands(program, globals);
+registerClassifyCommand(program, globals);
+registerRiskCommands(program, globals);
 
 // A reader that stops early (`custos audit export | head`) closes the pipe. The output then ends
 // quietly, as it does for other command-line tools, instead of raising EPIPE as an error.

@@ -20,13 +20,16 @@ import { newId } from '../platform/ids.js';
 import { approveSoaVersionIn, insertSoaDraft, updateSoaEntryIn } from '../statement-of-applicability/soa.service.js';
 import type { UpdateSoaEntry } from '../statement-of-applicability/soa.schemas.js';
 import { readDemoGovernance, type DemoAiSystemKey, type DemoGovernanceData, type DemoPerson, type DemoSoaEntry } from './demo-governance-files.js';
+import { insertDemoRiskAndImpact, type DemoRiskAndImpactCounts } from './demo-risk-and-impact.js';
 
 /**
  * Loads the demo organization's AI management system records from examples/governance: people,
  * evidence files with their links, documents (the AI policy among them), an approved Statement of
- * Applicability, a completed gap assessment with remediation actions, and AI objectives. Records
+ * Applicability, a completed gap assessment with remediation actions, and AI objectives. Then
+ * demo-risk-and-impact.ts adds the risks, classifications and impact assessment. Records
  * are written through the services' in-transaction functions, so each is checked and audited as
- * an API call would be. The system user writes everything, and `demoApprover` approves.
+ * an API call would be. The system user writes everything. `demoApprover` approves, except for
+ * classifications and impact assessments, which `demoRiskOwner` approves.
  */
 
 /** The second user who approves the demo's Statement of Applicability and documents, since an author may not approve their own work. */
@@ -58,6 +61,7 @@ export interface DemoGovernanceCounts {
   assessmentAnswers: number;
   remediationActions: number;
   objectives: number;
+  riskAndImpact: DemoRiskAndImpactCounts;
 }
 
 /** A KPI value to record once the transaction has committed. */
@@ -143,6 +147,7 @@ export async function insertDemoGovernance(
   const soa = await insertDemoSoa(context, data);
   const assessment = await insertDemoGapAssessment(context, data);
   const measurements = await insertDemoObjectives(context, data);
+  const riskAndImpact = await insertDemoRiskAndImpact(trx, now, context.people, aiSystems, reason);
 
   return {
     counts: {
@@ -156,6 +161,7 @@ export async function insertDemoGovernance(
       assessmentAnswers: assessment.answers,
       remediationActions: assessment.actions,
       objectives: data.objectives.length,
+      riskAndImpact,
     },
     measurements,
   };

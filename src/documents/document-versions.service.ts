@@ -1,6 +1,6 @@
 import { appendAuditEvents } from '../platform/audit/audit-trail.js';
 import type { Caller } from '../platform/auth/caller.js';
-import { authorize } from '../platform/auth/policy.js';
+import { authorize, can, rolesWith } from '../platform/auth/policy.js';
 import { toTimestamp } from '../platform/clock.js';
 import type { ServiceContext } from '../platform/context.js';
 import type { Db } from '../platform/database/connection.js';
@@ -60,7 +60,19 @@ export async function getDocumentVersion(ctx: ServiceContext, caller: Caller, do
   authorize(caller, 'register.read');
   const row = await findVersionRow(ctx.database.db, documentId, versionId);
   if (!row) throw versionNotFound(documentId, versionId);
-  return toDocumentVersion(row);
+  const version = toDocumentVersion(row);
+  const document = await findDocument(ctx.database.db, documentId);
+  if (document?.confidentiality === 'restricted' && !can(caller, 'documents.read_restricted') && !writersOf(version).has(caller.userId)) {
+    throw new AppError(
+      'FORBIDDEN',
+      `The document "${document.title}" is restricted; its text is for its writers and the roles that may read restricted documents (${restrictedReaders()})`,
+    );
+  }
+  return version;
+}
+
+function restrictedReaders(): string {
+  return rolesWith('documents.read_restricted').join(', ');
 }
 
 export async function createDocumentVersion(

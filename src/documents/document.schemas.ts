@@ -192,8 +192,20 @@ export type DocumentVersionListQuery = Static<typeof DocumentVersionListQuery>;
 
 export const DocumentedInformationState = literalUnion(documentedInformationStates, {
   description:
-    'missing: no document in force is linked; draft_only: none of them is approved; approved: an approved one is within its review date; review_overdue: every approved one is past its review date',
+    'missing: no document in force is linked and custos holds no record for the item; draft_only: linked documents exist but none is approved; records_only: no approved document, but custos holds current records for the item (an approved Statement of Applicability, AI objectives or valid evidence); approved: an approved document is within its review date; review_overdue: every approved document is past its review date; not_applicable: the current approved Statement of Applicability excludes the control',
 });
+
+/** A record other than a document that serves as documented information for an item. */
+export const RegisterRecord = Type.Object(
+  {
+    type: literalUnion(['statement_of_applicability', 'objective', 'evidence'] as const),
+    id: Type.String(),
+    title: Type.String(),
+    current: Type.Boolean({ description: 'False for evidence whose validity has ended' }),
+  },
+  { additionalProperties: false },
+);
+export type RegisterRecord = Static<typeof RegisterRecord>;
 
 /** A document as the register shows it beside a required item. */
 export const RegisterDocument = Type.Object(
@@ -219,6 +231,7 @@ export const DocumentedInformationItem = Type.Object(
     required: Type.String({ description: 'The documented information the item requires, in our own summary' }),
     state: DocumentedInformationState,
     documents: Type.Array(RegisterDocument, { description: 'Every document linked to the item, retired ones included' }),
+    records: Type.Array(RegisterRecord, { description: 'Other records custos holds for the item' }),
   },
   { $id: 'DocumentedInformationItem', additionalProperties: false },
 );
@@ -229,8 +242,10 @@ export const DocumentedInformationSummary = Type.Object(
     total: Type.Integer({ minimum: 0 }),
     missing: Type.Integer({ minimum: 0 }),
     draftOnly: Type.Integer({ minimum: 0 }),
+    recordsOnly: Type.Integer({ minimum: 0 }),
     approved: Type.Integer({ minimum: 0 }),
     reviewOverdue: Type.Integer({ minimum: 0 }),
+    notApplicable: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 );

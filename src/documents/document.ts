@@ -18,7 +18,7 @@ export const confidentialityLevels = ['public', 'internal', 'restricted'] as con
 export type Confidentiality = (typeof confidentialityLevels)[number];
 
 /** States of a required item in the documented information register. */
-export const documentedInformationStates = ['missing', 'draft_only', 'approved', 'review_overdue'] as const;
+export const documentedInformationStates = ['missing', 'draft_only', 'records_only', 'approved', 'review_overdue', 'not_applicable'] as const;
 export type DocumentedInformationState = (typeof documentedInformationStates)[number];
 
 export const reviewIntervalLimits = { minimum: 1, maximum: 60 } as const;
@@ -90,17 +90,32 @@ export interface LinkedDocumentState {
   nextReviewDate: string | null;
 }
 
+/** What the register knows about an item besides its documents. */
+export interface RegisterContext {
+  /** True when custos holds current records for the item: an approved SoA, AI objectives, or evidence still valid. */
+  hasCurrentRecords: boolean;
+  /** True for an Annex A control that the current approved Statement of Applicability excludes. */
+  excluded: boolean;
+}
+
 /**
- * Decides the state of a required item from the documents linked to it. Retired documents do not
- * count. The item is approved when at least one approved document is not overdue for review, and
- * review_overdue when every approved document is.
+ * Decides the state of a required item. Retired documents do not count. An excluded control is
+ * not_applicable. Otherwise the item is approved when at least one approved document is not
+ * overdue for review, and review_overdue when every approved document is. Without an approved
+ * document, records such as an approved SoA or valid evidence make it records_only, and a draft
+ * document alone makes it draft_only.
  */
-export function documentedInformationState(linked: readonly LinkedDocumentState[], today: string): DocumentedInformationState {
+export function documentedInformationState(
+  linked: readonly LinkedDocumentState[],
+  today: string,
+  context: RegisterContext = { hasCurrentRecords: false, excluded: false },
+): DocumentedInformationState {
+  if (context.excluded) return 'not_applicable';
   const inForce = linked.filter((document) => document.status !== 'retired');
-  if (inForce.length === 0) return 'missing';
   const approved = inForce.filter((document) => document.status === 'approved');
-  if (approved.length === 0) return 'draft_only';
-  return approved.some((document) => !isReviewOverdue(document.nextReviewDate, today)) ? 'approved' : 'review_overdue';
+  if (approved.length > 0) return approved.some((document) => !isReviewOverdue(document.nextReviewDate, today)) ? 'approved' : 'review_overdue';
+  if (context.hasCurrentRecords) return 'records_only';
+  return inForce.length === 0 ? 'missing' : 'draft_only';
 }
 
 /** Everyone who wrote a version: its author and every user who edited the draft. */

@@ -2,7 +2,7 @@ import { requireCatalogueItems } from '../catalogue/catalogue.repository.js';
 import { ensurePeopleExist } from '../people/references.js';
 import { appendAuditEvent } from '../platform/audit/audit-trail.js';
 import type { Caller } from '../platform/auth/caller.js';
-import { authorize } from '../platform/auth/policy.js';
+import { authorize, can } from '../platform/auth/policy.js';
 import { toTimestamp } from '../platform/clock.js';
 import type { ServiceContext } from '../platform/context.js';
 import type { Db } from '../platform/database/connection.js';
@@ -103,6 +103,9 @@ export async function updateDocument(ctx: ServiceContext, caller: Caller, id: st
   return writeTransaction(ctx.database, async (trx) => {
     const before = await loadDocumentForChange(trx, id, options.expectedVersion);
     ensureNotRetired(before, 'changed');
+    if (before.confidentiality === 'restricted' && parsed.confidentiality !== undefined && parsed.confidentiality !== 'restricted' && !can(caller, 'documents.read_restricted')) {
+      throw new AppError('FORBIDDEN', `${caller.username} may not lower the confidentiality of the restricted document "${before.title}"; a role that may read restricted documents must do it`);
+    }
     const now = ctx.clock.now();
     const after: Document = {
       ...before,

@@ -14,9 +14,9 @@ import { newId } from '../platform/ids.js';
 import { findProblems, parseWith } from '../platform/validation.js';
 import { ensurePeopleExist } from '../people/references.js';
 import { describeFileNameProblem, describeMediaTypeProblem } from './evidence.js';
-import { findEvidenceRow, findLinks, isFileReferenced, toEvidenceRow } from './evidence.repository.js';
+import { findEvidenceRow, findLinks, isFileReferenced, toEvidenceRecord, toEvidenceRow } from './evidence.repository.js';
 import { NewEvidence, newEvidenceFieldNames, type Evidence, type EvidenceRecord } from './evidence.schemas.js';
-import { loadForChange, type ChangeOptions } from './evidence.service.js';
+import { ensureMayChangeRestricted, loadForChange, type ChangeOptions } from './evidence.service.js';
 import { evidenceStoreOf, type EvidenceStore, type StagedFile } from './evidence-store.js';
 
 /**
@@ -80,6 +80,7 @@ export async function replaceEvidenceFile(
   if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
     throw versionMismatch('evidence', id, options.expectedVersion, current.version);
   }
+  ensureMayChangeRestricted(caller, toEvidenceRecord(current), 'replace the file of');
 
   const store = evidenceStoreOf(ctx.config);
   const received = await receiveUpload(parts, store, ctx.config.evidenceUploadLimitBytes, 'file only');
@@ -87,6 +88,7 @@ export async function replaceEvidenceFile(
     if (received.problems.length > 0) throw validationFailed(received.problems);
     const replaced = await commitWithFile(ctx, store, received.file, async (trx, now) => {
       const before = await loadForChange(trx, id, options.expectedVersion);
+      ensureMayChangeRestricted(caller, before, 'replace the file of');
       const after: EvidenceRecord = {
         ...before,
         sha256: received.file.sha256,

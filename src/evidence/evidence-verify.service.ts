@@ -9,8 +9,9 @@ import { evidenceStoreOf } from './evidence-store.js';
 
 /**
  * Checks the evidence store against the records. The current file of every evidence record must
- * exist and hash to the recorded SHA-256 and size. Every other file in the store, from earlier
- * versions or deleted evidence, must still hash to its own name.
+ * exist and hash to the recorded SHA-256 and size. Every earlier file that the audit trail names
+ * (replaced files, files of deleted evidence) must exist too, and every other file in the store
+ * must still hash to its own name.
  */
 
 export type FileProblemKind = 'missing' | 'altered' | 'unreadable';
@@ -62,6 +63,19 @@ export async function verifyEvidenceFiles(ctx: ServiceContext, caller: Caller): 
   }
 
   let earlierFilesChecked = 0;
+  // Files replaced or left by deleted evidence are named in the audit trail, so a lost one shows
+  // up even though no record names it any more.
+  for (const earlier of await earlierFilesInAuditTrail(ctx)) {
+    if (measured.has(earlier.sha256)) continue;
+    earlierFilesChecked += 1;
+    const measurement = await measure(store, earlier.sha256);
+    measured.set(earlier.sha256, measurement);
+    const problem = describeProblem(measurement, earlier.sha256, earlier.sizeBytes);
+    if (problem) {
+      problems.push({ ...problem, evidenceId: earlier.evidenceId, title: earlier.title, expectedSha256: earlier.sha256, expectedSizeBytes: earlier.sizeBytes, path: store.pathOf(earlier.sha256) });
+    }
+  }
+
   for await (const sha256 of storedHashes(store)) {
     if (measured.has(sha256)) continue;
     earlierFilesChecked += 1;
@@ -73,6 +87,36 @@ export async function verifyEvidenceFiles(ctx: ServiceContext, caller: Caller): 
 
   const filesChecked = [...measured.values()].filter((measurement) => !('missing' in measurement)).length;
   return { ok: problems.length === 0, recordsChecked, filesChecked, earlierFilesChecked, problems };
+}
+
+interface EarlierFile {
+  evidenceId: string;
+  title: string | null;
+  sha256: string;
+  sizeBytes: number | null;
+}
+
+/** Reads the files that replaced or deleted evidence had, from the `before` image of those audit events. */
+async function earlierFilesInAuditTrail(ctx: ServiceContext): Promise<EarlierFile[]> {
+  const events = await ctx.database.db
+    .selectFrom('audit_events')
+    .select(['record_id', 'before_json'])
+    .where('action', 'in', ['evidence.file_replaced', 'evidence.deleted'])
+    .orderBy('seq')
+    .execute();
+  const files: EarlierFile[] = [];
+  for (const event of events) {
+    if (event.before_json === null) continue;
+    const before = JSON.parse(event.before_json) as { sha256?: unknown; sizeBytes?: unknown; title?: unknown };
+    if (typeof before.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(before.sha256)) continue;
+    files.push({
+      evidenceId: event.record_id,
+      title: typeof before.title === 'string' ? before.title : null,
+      sha256: before.sha256,
+      sizeBytes: typeof before.sizeBytes === 'number' ? before.sizeBytes : null,
+    });
+  }
+  return files;
 }
 
 function describeProblem(measurement: Measurement, expectedSha256: string, expectedSizeBytes: number | null): { kind: FileProblemKind; found: string } | undefined {

@@ -89,6 +89,7 @@ export async function updateEvidence(ctx: ServiceContext, caller: Caller, id: st
   const parsed = parseWith(UpdateEvidence, patch);
   return writeTransaction(ctx.database, async (trx) => {
     const before = await loadForChange(trx, id, options.expectedVersion);
+    ensureMayChangeRestricted(caller, before, 'change the metadata of');
     const now = ctx.clock.now();
     const after: EvidenceRecord = {
       ...before,
@@ -142,6 +143,18 @@ export async function loadForChange(trx: Db, id: string, expectedVersion: number
     throw versionMismatch('evidence', id, expectedVersion, row.version);
   }
   return toEvidenceRecord(row);
+}
+
+/**
+ * Rejects a change to restricted evidence by a caller who may not read its file: lowering its
+ * confidentiality or replacing its file would otherwise hand the caller the content.
+ */
+export function ensureMayChangeRestricted(caller: Caller, record: Pick<EvidenceRecord, 'confidentiality' | 'uploadedBy' | 'title'>, change: string): void {
+  if (mayReadContent(caller, record)) return;
+  throw new AppError(
+    'FORBIDDEN',
+    `${caller.username} may not ${change} the restricted evidence "${record.title}"; it needs the uploader or one of the roles that may read restricted evidence`,
+  );
 }
 
 /** Tells whether the caller may download the file: always, unless it is restricted and the caller neither has a role for that nor uploaded it. */

@@ -49,9 +49,7 @@ const linkTargets: Record<LinkTargetType, LinkTarget> = {
   ai_system: { table: 'ai_systems', label: 'AI system', listedAt: 'GET /api/ai-systems' },
   assessment: { table: 'assessments', label: 'assessment', listedAt: 'GET /api/assessments' },
   document: { table: 'documents', label: 'document', listedAt: 'GET /api/documents' },
-  risk: {
-    unavailable: 'links to risks arrive with the risk register; until then link the evidence to the controls that treat the risk (catalogue_item)',
-  },
+  risk: { table: 'risks', label: 'risk', listedAt: 'GET /api/risks' },
 };
 
 /** Checks that every target exists. Throws VALIDATION_FAILED naming each unknown id, or each type not accepted yet. */

@@ -8,6 +8,7 @@ import { writeTransaction } from '../platform/database/transaction.js';
 import { AppError, notFound, validationFailed } from '../platform/errors.js';
 import { parseWith } from '../platform/validation.js';
 import type { DeploymentEnvironment } from '../ai-systems/ai-system.js';
+import { markClassificationStaleIfInputsChanged } from '../classification/reevaluation.service.js';
 import { LinkModelVersion, type Deployment } from './model.schemas.js';
 import { findModelVersionRowById } from './models.repository.js';
 
@@ -64,6 +65,7 @@ export async function linkModelVersionToAiSystem(
     throw error;
   }
   await appendAuditEvent(trx, caller, now, { action: 'ai_system.model_version_linked', recordId: aiSystemId, after: deployment, reason });
+  await markClassificationStaleIfInputsChanged(trx, caller, now, aiSystemId, reason);
   return deployment;
 }
 
@@ -90,7 +92,9 @@ export async function withdrawModelVersion(
       .where('model_version_id', '=', modelVersionId)
       .where('environment', '=', environment)
       .execute();
-    await appendAuditEvent(trx, caller, ctx.clock.now(), { action: 'ai_system.model_version_unlinked', recordId: aiSystemId, before: deployment, reason: reason ?? null });
+    const now = ctx.clock.now();
+    await appendAuditEvent(trx, caller, now, { action: 'ai_system.model_version_unlinked', recordId: aiSystemId, before: deployment, reason: reason ?? null });
+    await markClassificationStaleIfInputsChanged(trx, caller, now, aiSystemId, reason ?? null);
   });
 }
 

@@ -88,18 +88,20 @@ async function findResponsibilities(db: Db, personId: string): Promise<Blocker[]
 
 /**
  * Lists the governance records that name the person: controls owned in a Statement of
- * Applicability, evidence collected, assessments led, remediation actions, documents and AI
- * objectives owned. Approved and completed records keep their history, so a person named there
+ * Applicability, evidence collected, assessments led, remediation actions, documents, AI
+ * objectives, risks and risk treatments owned. Approved and completed records keep their history, so a person named there
  * stays in the register.
  */
 async function findGovernanceResponsibilities(db: Db, personId: string): Promise<Blocker[]> {
-  const [controls, evidence, assessments, actions, documents, objectives] = await Promise.all([
+  const [controls, evidence, assessments, actions, documents, objectives, risks, treatments] = await Promise.all([
     countRows(db.selectFrom('soa_entries').select(countAll).where('owner_person_id', '=', personId)),
     countRows(db.selectFrom('evidence').select(countAll).where('collected_by_person_id', '=', personId)),
     countRows(db.selectFrom('assessments').select(countAll).where('lead_assessor_person_id', '=', personId)),
     countRows(db.selectFrom('remediation_actions').select(countAll).where('owner_person_id', '=', personId)),
     countRows(db.selectFrom('documents').select(countAll).where('owner_person_id', '=', personId)),
     countRows(db.selectFrom('objectives').select(countAll).where('owner_person_id', '=', personId)),
+    countRows(db.selectFrom('risks').select(countAll).where('owner_person_id', '=', personId)),
+    countRows(db.selectFrom('risk_treatments').select(countAll).where('owner_person_id', '=', personId)),
   ]);
   const blockers: Blocker[] = [];
   if (controls > 0) {
@@ -119,6 +121,12 @@ async function findGovernanceResponsibilities(db: Db, personId: string): Promise
   }
   if (documents > 0) {
     blockers.push({ summary: `owner of ${documents} document(s)`, detail: { path: 'documents', message: `set another owner on the documents at GET /api/documents?ownerPersonId=${personId}` } });
+  }
+  if (risks > 0) {
+    blockers.push({ summary: `owner of ${risks} risk(s)`, detail: { path: 'risks', message: `set another owner on the risks at GET /api/risks?ownerPersonId=${personId}` } });
+  }
+  if (treatments > 0) {
+    blockers.push({ summary: `owner of ${treatments} risk treatment(s)`, detail: { path: 'riskTreatments', message: 'set another owner on the risk treatments this person owns' } });
   }
   if (objectives > 0) {
     blockers.push({ summary: `owner of ${objectives} AI objective(s)`, detail: { path: 'objectives', message: `set another owner on the objectives at GET /api/objectives?ownerPersonId=${personId}` } });

@@ -31,6 +31,11 @@ const columns: Column[] = [
   { header: 'Implementation status', width: 22, value: (entry) => (entry.implementationStatus ? statusLabels[entry.implementationStatus] : '') },
   { header: 'Owner', width: 22, value: (entry) => entry.ownerName ?? '' },
   { header: 'Evidence', width: 36, value: (entry) => entry.evidence.map((item) => item.title).join('; ') },
+  {
+    header: 'Risks',
+    width: 36,
+    value: (entry) => entry.linkedRisks.map((risk) => (risk.residualLevel ? `${risk.title} (residual ${risk.residualLevel})` : risk.title)).join('; '),
+  },
   { header: 'Notes', width: 36, value: (entry) => entry.notes },
 ];
 

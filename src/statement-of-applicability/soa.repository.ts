@@ -1,6 +1,7 @@
 import type { Db } from '../platform/database/connection.js';
 import type { CatalogueItemTable, SoaEntryTable, SoaVersionTable } from '../platform/database/schema.js';
 import { iso42001FrameworkId, organizationFrameworkId } from '../catalogue/catalogue.js';
+import { findRisksByControl } from '../risks/treatments.repository.js';
 import { authorsOf, type EntryDecision, type ImplementationStatus, type InclusionBasis, type SoaDecision, type SoaStatus } from './soa.js';
 import type { SoaEntry, SoaEntryListQuery, SoaVersion } from './soa.schemas.js';
 
@@ -71,6 +72,7 @@ export function toEntryRow(versionId: string, ref: string, entry: EntryDecision,
     owner_person_id: entry.ownerPersonId,
     notes: entry.notes,
     changed_by: JSON.stringify(changedBy),
+    approved_view: null,
     version,
     updated_at: updatedAt,
   };
@@ -84,6 +86,7 @@ export interface EntryLookups {
   items: Map<string, CatalogueItemTable>;
   people: Map<string, string>;
   evidence: Map<string, SoaEntry['evidence']>;
+  linkedRisks: Map<string, SoaEntry['linkedRisks']>;
 }
 
 export async function loadEntryLookups(db: Db, entries: readonly SoaEntryTable[]): Promise<EntryLookups> {
@@ -93,7 +96,8 @@ export async function loadEntryLookups(db: Db, entries: readonly SoaEntryTable[]
   if (ownerIds.length > 0) {
     for (const row of await db.selectFrom('people').select(['id', 'name']).where('id', 'in', ownerIds).execute()) people.set(row.id, row.name);
   }
-  return { items, people, evidence: await findEvidenceByControl(db, entries.map((entry) => entry.control_ref)) };
+  const refs = entries.map((entry) => entry.control_ref);
+  return { items, people, evidence: await findEvidenceByControl(db, refs), linkedRisks: await findRisksByControl(db, refs) };
 }
 
 /** Evidence linked to each control, valid or not, newest first. */
@@ -124,6 +128,8 @@ function groupOf(item: CatalogueItemTable | undefined, items: Map<string, Catalo
 }
 
 export function toSoaEntry(row: SoaEntryTable, lookups: EntryLookups): SoaEntry {
+  // An approved version shows the entry as it was at approval, whatever changed around it since.
+  if (row.approved_view !== null) return JSON.parse(row.approved_view) as SoaEntry;
   const item = lookups.items.get(row.control_ref);
   const group = groupOf(item, lookups.items);
   return {
@@ -137,6 +143,7 @@ export function toSoaEntry(row: SoaEntryTable, lookups: EntryLookups): SoaEntry 
     ...toEntryDecision(row),
     ownerName: row.owner_person_id ? (lookups.people.get(row.owner_person_id) ?? null) : null,
     evidence: lookups.evidence.get(row.control_ref) ?? [],
+    linkedRisks: lookups.linkedRisks.get(row.control_ref) ?? [],
     changedBy: JSON.parse(row.changed_by) as string[],
     version: row.version,
     updatedAt: row.updated_at,

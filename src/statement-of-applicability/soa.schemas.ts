@@ -85,6 +85,15 @@ export const EvidenceSummary = Type.Object(
   { additionalProperties: false },
 );
 
+export const LinkedRisk = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.String(),
+    residualLevel: Type.Union([Type.String(), Type.Null()], { description: 'Label of the residual band, such as High; null until the residual risk is rated' }),
+  },
+  { additionalProperties: false },
+);
+
 export const SoaEntry = Type.Object(
   {
     soaVersionId: Type.String(),
@@ -103,6 +112,7 @@ export const SoaEntry = Type.Object(
     ownerName: Type.Union([Type.String(), Type.Null()]),
     notes: Type.String(),
     evidence: Type.Array(EvidenceSummary, { description: 'Evidence linked to the control' }),
+    linkedRisks: Type.Array(LinkedRisk, { description: 'Risks whose treatments (not cancelled) link to the control, by title' }),
     changedBy: Type.Array(Type.String()),
     version: Type.Integer({ minimum: 1 }),
     updatedAt: Type.String({ format: 'date-time' }),

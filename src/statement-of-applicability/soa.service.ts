@@ -13,7 +13,7 @@ import { newId } from '../platform/ids.js';
 import { pageBounds, type PageOf } from '../platform/pagination.js';
 import { parseWith } from '../platform/validation.js';
 import { exportFileName, exportMediaTypes, renderSoa } from './soa-export.js';
-import { decisionProblems, diffEntries, type EntryDecision } from './soa.js';
+import { decisionProblems, diffEntries, justificationChangeProblems, type EntryDecision } from './soa.js';
 import {
   ApproveSoa,
   CreateSoaDraft,
@@ -169,6 +169,7 @@ async function resolveBase(trx: Db, basedOn: string | undefined): Promise<SoaVer
   }
   const row = await findVersionRow(trx, basedOn);
   if (!row) throw validationFailed([{ path: '/basedOn', message: `"${basedOn}" is not a Statement of Applicability version; send latest-approved, empty or a version id` }]);
+  if (row.status === 'discarded') throw validationFailed([{ path: '/basedOn', message: `v${row.number} was discarded and has no entries; base the draft on another version` }]);
   return row;
 }
 
@@ -188,15 +189,20 @@ export async function updateSoaDraft(ctx: ServiceContext, caller: Caller, id: st
   });
 }
 
-/** Discards an open draft with its entries; approved versions stay for good. */
-export async function deleteSoaDraft(ctx: ServiceContext, caller: Caller, id: string, options: ChangeOptions = {}): Promise<void> {
+/**
+ * Discards an open draft: its entries are deleted and the version stays as `discarded`, so that
+ * its number is not reused. Approved versions stay for good.
+ */
+export async function discardSoaDraft(ctx: ServiceContext, caller: Caller, id: string, options: ChangeOptions = {}): Promise<void> {
   authorize(caller, 'soa.write');
   await writeTransaction(ctx.database, async (trx) => {
     const row = await loadDraftForChange(trx, id, options.expectedVersion);
     const before = toSoaVersion(row, await findEntryRows(trx, id));
+    const now = ctx.clock.now();
+    const afterRow: SoaVersionTable = { ...row, status: 'discarded', version: row.version + 1, updated_at: toTimestamp(now) };
     await trx.deleteFrom('soa_entries').where('soa_version_id', '=', id).execute();
-    await trx.deleteFrom('soa_versions').where('id', '=', id).execute();
-    await appendAuditEvent(trx, caller, ctx.clock.now(), { action: 'soa_version.deleted', recordId: id, before, reason: options.reason ?? null });
+    await trx.updateTable('soa_versions').set(afterRow).where('id', '=', id).where('version', '=', row.version).execute();
+    await appendAuditEvent(trx, caller, now, { action: 'soa_version.discarded', recordId: id, before, after: toSoaVersion(afterRow, []), reason: options.reason ?? null });
   });
 }
 
@@ -266,7 +272,7 @@ export async function updateSoaEntryIn(
 
   const before = toEntryDecision(row);
   const after = applyPatch(before, parsed);
-  const problems = decisionProblems(after);
+  const problems = [...justificationChangeProblems(before.decision, after.decision, parsed.justification !== undefined), ...decisionProblems(after)];
   if (problems.length > 0) throw validationFailed(problems);
   await checkReferences(trx, parsed);
 
@@ -369,6 +375,11 @@ export async function approveSoaVersionIn(trx: Db, caller: Caller, now: Date, id
     updated_at: timestamp,
   };
   await trx.updateTable('soa_versions').set(afterRow).where('id', '=', id).where('version', '=', row.version).execute();
+
+  // Freeze what each entry shows, including names, evidence and risks read from other records.
+  for (const entry of await readEntries(trx, id)) {
+    await trx.updateTable('soa_entries').set({ approved_view: JSON.stringify(entry) }).where('soa_version_id', '=', id).where('control_ref', '=', entry.controlRef).execute();
+  }
   const after = toSoaVersion(afterRow, entries);
   await appendAuditEvents(trx, caller, now, [{ action: 'soa_version.approved', recordId: id, before, after, reason: options.reason ?? null }]);
   return after;
@@ -444,6 +455,9 @@ async function requireVersion(db: Db, id: string): Promise<SoaVersionTable> {
 
 async function loadDraftForChange(trx: Db, id: string, expectedVersion: number | undefined): Promise<SoaVersionTable> {
   const row = await requireVersion(trx, id);
+  if (row.status === 'discarded') {
+    throw new AppError('CONFLICT', `Statement of Applicability v${row.number} was discarded and cannot change; start a new draft with POST /api/soa/versions`);
+  }
   if (row.status !== 'draft') {
     throw new AppError(
       'CONFLICT',

@@ -7,7 +7,8 @@ import type { ErrorDetail } from '../platform/errors.js';
  * someone who had no hand in writing it.
  */
 
-export const soaStatuses = ['draft', 'approved'] as const;
+/** A discarded draft keeps its number and its place in the list, without entries. */
+export const soaStatuses = ['draft', 'approved', 'discarded'] as const;
 export type SoaStatus = (typeof soaStatuses)[number];
 
 export const soaDecisions = ['undecided', 'applicable', 'excluded'] as const;
@@ -51,7 +52,7 @@ export function decisionProblems(entry: EntryDecision): ErrorDetail[] {
     return problems;
   }
 
-  if (entry.justification.trim() === '') {
+  if (!hasWords(entry.justification)) {
     problems.push({
       path: '/justification',
       message:
@@ -76,6 +77,25 @@ export function decisionProblems(entry: EntryDecision): ErrorDetail[] {
     }
   }
   return problems;
+}
+
+/** True when the text has at least one letter or digit, so blank and invisible-only text fail. */
+function hasWords(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
+
+/**
+ * Returns a problem when a change flips a decided control to the other decision without a new
+ * justification: the stored one argued for the old decision and must not stand for the new one.
+ */
+export function justificationChangeProblems(before: SoaDecision, after: SoaDecision, justificationSent: boolean): ErrorDetail[] {
+  if (before === after || after === 'undecided' || before === 'undecided' || justificationSent) return [];
+  return [
+    {
+      path: '/justification',
+      message: `must be sent with a decision that changes from ${before} to ${after}, because the stored justification argues for ${before}`,
+    },
+  ];
 }
 
 /** The people who wrote a version: its creator and everyone who changed one of its entries. */

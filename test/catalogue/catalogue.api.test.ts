@@ -23,7 +23,7 @@ describe.each(databaseKinds)('catalogue API on %s', (kind) => {
     const response = await server.as('internal_auditor')('GET', '/api/catalogue/frameworks');
     expect(response.statusCode).toBe(200);
     const frameworks = response.json() as { id: string; builtIn: boolean; assessableCount: number; contentHash: string | null }[];
-    expect(frameworks.map((framework) => framework.id).sort()).toEqual(['eu-ai-act', 'gdpr', 'iso42001', 'nist-ai-rmf', 'org']);
+    expect(frameworks.map((framework) => framework.id).sort()).toEqual(['eu-ai-act', 'gdpr', 'iso42001', 'mitre-atlas', 'nist-ai-rmf', 'org', 'owasp-llm-top10-2025', 'owasp-ml-top10']);
     const iso = frameworks.find((framework) => framework.id === 'iso42001')!;
     expect(iso.assessableCount).toBe(70);
     expect(iso.builtIn).toBe(true);

@@ -27,6 +27,12 @@ describe('CLI catalogue commands', () => {
     expect(subcategories.stderr).toBe('72 items\n');
   });
 
+  it('rejects an unknown framework', async () => {
+    const result = await runCli(database, ['catalogue', 'list', '--framework', 'nope']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('nope');
+  });
+
   it('shows an item with its mappings', async () => {
     const shown = await runCli(database, ['catalogue', 'show', 'nist-ai-rmf:GOVERN 1.1']);
     expect(shown.exitCode).toBe(0);

@@ -160,6 +160,13 @@ describe.each(databaseKinds)('demo governance records on %s', (kind) => {
     expect(register.items.find((item) => item.ref === 'iso42001:9.2.2')!.state).toBe('draft_only');
     expect(register.summary.missing).toBeLessThan(register.summary.total);
 
+    // Records other than documents count too: the approved SoA, the objectives, and exclusions.
+    const soaItem = register.items.find((item) => item.ref === 'iso42001:6.1.3')!;
+    expect(soaItem.records.map((record) => record.type)).toContain('statement_of_applicability');
+    expect(soaItem.state).not.toBe('missing');
+    expect(register.items.find((item) => item.ref === 'iso42001:6.2')!.state).toBe('records_only');
+    expect(register.items.find((item) => item.ref === 'iso42001:A.7.2')!.state).toBe('not_applicable');
+
     const documents = await listDocuments(ctx, reader, { isAiPolicy: true });
     expect(documents.items).toHaveLength(1);
     expect(documents.items[0]).toMatchObject({ kind: 'policy', status: 'approved', currentVersionNumber: 1 });

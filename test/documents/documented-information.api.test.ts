@@ -73,7 +73,7 @@ describe.each(databaseKinds)('documented information register on %s', (kind) => 
     expect(body.frameworkId).toBe('iso42001');
     expect(body.asOf).toBe('2026-03-10');
     expect(body.items).toHaveLength(35);
-    expect(body.summary).toEqual({ total: 35, missing: 35, draftOnly: 0, approved: 0, reviewOverdue: 0 });
+    expect(body.summary).toEqual({ total: 35, missing: 35, draftOnly: 0, recordsOnly: 0, approved: 0, reviewOverdue: 0, notApplicable: 0 });
     for (const item of body.items as RegisterItem[]) {
       expect(item.state).toBe('missing');
       expect(item.required.trim().length, item.ref).toBeGreaterThan(0);
@@ -88,7 +88,7 @@ describe.each(databaseKinds)('documented information register on %s', (kind) => 
     const policy = await createDocument({ title: 'AI policy', isAiPolicy: true, catalogueRefs: ['iso42001:5.2'] });
     let body = await register();
     expect(itemOf(body, 'iso42001:5.2')).toMatchObject({ state: 'draft_only', documents: [{ id: policy.id, status: 'draft', reviewOverdue: false }] });
-    expect(body.summary).toEqual({ total: 35, missing: 34, draftOnly: 1, approved: 0, reviewOverdue: 0 });
+    expect(body.summary).toEqual({ total: 35, missing: 34, draftOnly: 1, recordsOnly: 0, approved: 0, reviewOverdue: 0, notApplicable: 0 });
 
     const approved = await approveNewVersion(policy.id, 'Our commitments for AI.');
     expect(approved.nextReviewDate).toBe('2027-03-10');

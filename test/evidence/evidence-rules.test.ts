@@ -23,6 +23,8 @@ describe('evidence file names', () => {
     ['photo\u2066gpj.exe', 'bidirectional formatting character U+2066'],
     ['x'.repeat(256), 'is 256 bytes long'],
     ['\ud800.txt', 'unpaired UTF-16 surrogate'],
+    ['   ', 'has no letter or digit'],
+    ['\u200b', 'has no letter or digit'],
   ])('rejects %j', (name, problem) => {
     expect(describeFileNameProblem(name)).toContain(problem);
   });

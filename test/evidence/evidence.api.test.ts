@@ -287,7 +287,7 @@ describe.each(databaseKinds)('evidence API on %s', (kind) => {
 
     const risk = await server.as('administrator')('POST', `/api/evidence/${evidence.id}/links`, { body: { targetType: 'risk', targetId: 'risk-1' } });
     expect(risk.statusCode).toBe(400);
-    expect(risk.json().error.message).toContain('links to risks arrive with the risk register');
+    expect(risk.json().error.details).toEqual([{ path: '/targetId', message: 'no risk with id "risk-1" exists; GET /api/risks lists them' }]);
 
     const unknownType = await server.as('administrator')('POST', `/api/evidence/${evidence.id}/links`, { body: { targetType: 'control', targetId: 'A.5.2' } });
     expect(unknownType.statusCode).toBe(400);

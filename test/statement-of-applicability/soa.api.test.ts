@@ -113,6 +113,12 @@ describe.each(databaseKinds)('Statement of Applicability API on %s', (kind) => {
     expect(status.statusCode).toBe(400);
   });
 
+  it('rejects invisible justifications', async () => {
+    const response = await server.as('administrator')('PATCH', entryUrl(draftId, 'iso42001:A.10.3'), { body: { decision: 'excluded', justification: '\u200b \u00a0' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details[0].path).toBe('/justification');
+  });
+
   it('answers 412 for a stale entry ETag', async () => {
     const response = await server.as('administrator')('PATCH', entryUrl(draftId, 'iso42001:A.10.4'), { body: { notes: 'x' }, headers: { 'if-match': '"1"' } });
     expect(response.statusCode).toBe(412);
@@ -177,6 +183,13 @@ describe.each(databaseKinds)('Statement of Applicability API on %s', (kind) => {
     expect(draft.counts).toMatchObject({ controls: 39, undecided: 0, excluded: 2 });
 
     await server.as('risk_owner')('PATCH', entryUrl(draft.id, 'iso42001:A.6.2.8'), { body: { implementationStatus: 'implemented' } });
+    // A flipped decision needs a justification of its own: the copied one argued the other way.
+    const flipped = await server.as('risk_owner')('PATCH', entryUrl(draft.id, 'iso42001:A.10.4'), { body: { decision: 'applicable', basis: ['risk_treatment'] } });
+    expect(flipped.statusCode).toBe(400);
+    expect(flipped.json().error.details).toEqual([
+      { path: '/justification', message: 'must be sent with a decision that changes from excluded to applicable, because the stored justification argues for excluded' },
+    ]);
+
     const diff = await server.as('internal_auditor')('GET', `/api/soa/versions/${draft.id}/diff?against=${draftId}`);
     expect(diff.statusCode).toBe(200);
     expect(diff.json()).toMatchObject({ from: { number: 1, status: 'approved' }, to: { number: 2, status: 'draft' } });
@@ -237,7 +250,7 @@ describe.each(databaseKinds)('Statement of Applicability API on %s', (kind) => {
     await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
     expect(workbook.worksheets).toHaveLength(1);
     const sheet = workbook.worksheets[0]!;
-    expect(sheet.getRow(1).values).toEqual([undefined, 'Control', 'Title', 'Group', 'Decision', 'Justification', 'Grounds for inclusion', 'Requirements', 'Implementation status', 'Owner', 'Evidence', 'Notes']);
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Control', 'Title', 'Group', 'Decision', 'Justification', 'Grounds for inclusion', 'Requirements', 'Implementation status', 'Owner', 'Evidence', 'Risks', 'Notes']);
     const controls: string[] = [];
     sheet.eachRow((row, number) => {
       if (number > 1) controls.push(String(row.getCell(1).value));
@@ -255,7 +268,7 @@ describe.each(databaseKinds)('Statement of Applicability API on %s', (kind) => {
     const csv = await server.as('internal_auditor')('GET', `/api/soa/versions/${draft.id}/export?format=csv`);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.body.split('\r\n');
-    expect(lines[0]).toBe('Control,Title,Group,Decision,Justification,Grounds for inclusion,Requirements,Implementation status,Owner,Evidence,Notes');
+    expect(lines[0]).toBe('Control,Title,Group,Decision,Justification,Grounds for inclusion,Requirements,Implementation status,Owner,Evidence,Risks,Notes');
     expect(lines.filter((line) => line.length > 0)).toHaveLength(40);
     expect(csv.body).toContain(`"'=HYPERLINK(""http://example.invalid"")<script>"`);
 
@@ -267,19 +280,46 @@ describe.each(databaseKinds)('Statement of Applicability API on %s', (kind) => {
     expect((await server.as('internal_auditor')('GET', `/api/soa/versions/${draft.id}/export?format=pdf`)).statusCode).toBe(400);
   });
 
-  it('discards a draft', async () => {
+  it('keeps an approved version as it was at approval', async () => {
+    const before = (await server.as('internal_auditor')('GET', entryUrl(draftId, 'iso42001:A.6.2.8'))).json();
+    const owner = (await server.as('administrator')('GET', '/api/people?q=Ada')).json().items[0];
+    await server.as('administrator')('PATCH', `/api/people/${owner.id}`, { body: { name: 'Ada King' } });
+    await server.as('risk_owner')('PATCH', '/api/catalogue/organization-controls/org:ORG-1', { body: { title: 'Renamed later' } });
+
+    const after = (await server.as('internal_auditor')('GET', entryUrl(draftId, 'iso42001:A.6.2.8'))).json();
+    expect(after).toEqual(before);
+    expect(after.ownerName).toBe('Ada Byron');
+    const control = (await server.as('internal_auditor')('GET', entryUrl(draftId, 'org:ORG-1'))).json();
+    expect(control.controlTitle).toBe('Customer change notice');
+    const draft = (await server.as('risk_owner')('GET', '/api/soa/versions?status=draft')).json().items[0];
+    expect((await server.as('internal_auditor')('GET', entryUrl(draft.id, 'iso42001:A.6.2.8'))).json().ownerName).toBe('Ada King');
+  });
+
+  it('rejects an organization control named like an Annex A control', async () => {
+    const response = await server.as('risk_owner')('POST', '/api/catalogue/organization-controls', { body: { itemId: 'A.2.2', title: 'Copy', summary: 'Looks like Annex A.' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details[0].message).toContain('is an ISO/IEC 42001 identifier');
+  });
+
+  it('discards a draft and keeps its number', async () => {
     const draft = (await server.as('risk_owner')('GET', '/api/soa/versions?status=draft')).json().items[0];
     const removed = await server.as('risk_owner')('DELETE', `/api/soa/versions/${draft.id}`);
     expect(removed.statusCode).toBe(204);
     expect(await database.db.selectFrom('soa_entries').select('control_ref').where('soa_version_id', '=', draft.id).execute()).toEqual([]);
+    expect((await server.as('risk_owner')('GET', `/api/soa/versions/${draft.id}`)).json()).toMatchObject({ status: 'discarded', number: 2 });
+    expect((await server.as('risk_owner')('PATCH', entryUrl(draft.id, 'iso42001:A.2.2'), { body: { notes: 'x' } })).statusCode).toBe(409);
+
+    const next = await server.as('risk_owner')('POST', '/api/soa/versions', { body: {} });
+    expect(next.json().number).toBe(3);
+    await server.as('risk_owner')('DELETE', `/api/soa/versions/${next.json().id}`);
   });
 
   it('records every change in an intact audit trail', async () => {
     const actions = await database.db.selectFrom('audit_events').select('action').where('record_type', 'in', ['soa_version', 'soa_entry']).execute();
     const count = (action: string) => actions.filter((row) => row.action === action).length;
-    expect(count('soa_version.created')).toBe(2);
+    expect(count('soa_version.created')).toBe(3);
     expect(count('soa_version.approved')).toBe(1);
-    expect(count('soa_version.deleted')).toBe(1);
+    expect(count('soa_version.discarded')).toBe(2);
     expect(count('soa_entry.created')).toBe(1);
     expect(count('soa_entry.updated')).toBeGreaterThanOrEqual(39);
     const approval = await database.db.selectFrom('audit_events').select(['reason', 'actor_id']).where('action', '=', 'soa_version.approved').executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getCatalogueItem, listCatalogueItems } from '../../catalogue/catalogue.service.js';
+import { getCatalogueItem, getFramework, listCatalogueItems } from '../../catalogue/catalogue.service.js';
 import type { CatalogueItem } from '../../catalogue/catalogue.schemas.js';
 import { maxPageSize } from '../../platform/pagination.js';
 import { cliCaller, openExistingContext, type GlobalOptions } from '../runtime.js';
@@ -24,6 +24,7 @@ export function registerCatalogueCommands(program: Command, globals: () => Globa
     .action(async (options: ListOptions) => {
       const ctx = await openExistingContext(globals());
       try {
+        if (options.framework !== undefined) await getFramework(ctx, cliCaller(), options.framework);
         const items: CatalogueItem[] = [];
         for (let offset = 0; ; offset += maxPageSize) {
           const page = await listCatalogueItems(ctx, cliCaller(), {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import {
   approveSoaVersion,
   createSoaDraft,
-  deleteSoaDraft,
+  discardSoaDraft,
   diffSoaVersions,
   exportSoa,
   getCurrentSoaVersion,
@@ -111,7 +111,7 @@ export const soaRoutes: RouteModule = (app, ctx) => {
     '/api/soa/versions/:id',
     { schema: { tags, summary: 'Discard a draft; approved versions cannot be deleted', params: IdParams, querystring: ReasonQuery, response: { 204: Type.Null(), ...changeErrors } } },
     async (request, reply) => {
-      await deleteSoaDraft(ctx, callerOf(request), request.params.id, {
+      await discardSoaDraft(ctx, callerOf(request), request.params.id, {
         expectedVersion: parseIfMatch(request.headers['if-match']),
         reason: request.query.reason ?? null,
       });

@@ -33,11 +33,36 @@ const rules = {
   'evidence.write': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'data_protection_officer'],
   // Downloading the file of restricted evidence. Its uploader may too, and every reader sees its metadata.
   'evidence.read_restricted': ['administrator', 'internal_auditor', 'data_protection_officer', 'oversight_board_member'],
+  // Reading the text of restricted documents, beside the people who wrote the version.
+  'documents.read_restricted': ['administrator', 'internal_auditor', 'data_protection_officer', 'oversight_board_member'],
   // Running gap assessments and mock audits, and raising and tracking their remediation actions.
   'assessments.write': ['administrator', 'risk_owner', 'validator'],
+  // Adding and changing risks, their ratings and treatments, and importing the register.
+  'risks.write': ['administrator', 'risk_owner', 'ai_system_owner'],
+  // Calibrating the matrix, stating appetite, escalation paths, ERM mapping and acceptance authority.
+  'risks.configure': ['administrator', 'oversight_board_member'],
+  // Accepting residual risk; the acceptance authority table then decides up to which band.
+  'risks.accept': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'approver', 'data_protection_officer', 'oversight_board_member'],
+  // Resolving an escalation; only holders of the role the escalation names may.
+  'risks.resolve_escalation': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'approver', 'data_protection_officer', 'oversight_board_member'],
+  // Threat models of AI systems, and red-team exercises and independent reviews with their findings.
+  'threats.write': ['administrator', 'risk_owner', 'ai_system_owner', 'validator'],
+  // Writing AI system impact assessments, their impacts, risk links and Canada AIA answers.
+  'impact_assessments.write': ['administrator', 'risk_owner', 'ai_system_owner', 'data_protection_officer'],
+  // Approving an impact assessment; the approver must also have neither authored nor edited it.
+  'impact_assessments.approve': ['administrator', 'approver', 'risk_owner', 'data_protection_officer'],
+  // Drafting and recomputing classifications of AI systems (EU AI Act tier, GDPR triggers, impact level).
+  'classification.write': ['administrator', 'risk_owner', 'ai_system_owner'],
+  // Approving a classification, which also needs someone who did not draft it, and changing the classification settings.
+  'classification.approve': ['administrator', 'risk_owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof rules;
+
+/** The roles that grant a permission, for messages that tell the caller whom to ask. */
+export function rolesWith(permission: Permission): readonly Role[] {
+  return rules[permission];
+}
 
 export function can(caller: Caller, permission: Permission): boolean {
   const allowed: readonly Role[] = rules[permission];

@@ -5,6 +5,10 @@ import * as statementOfApplicability from './migrations/0003-statement-of-applic
 import * as evidence from './migrations/0004-evidence.js';
 import * as assessments from './migrations/0005-assessments.js';
 import * as documentsAndObjectives from './migrations/0006-documents-and-objectives.js';
+import * as riskRegister from './migrations/0007-risk-register.js';
+import * as classification from './migrations/0008-classification.js';
+import * as threatModels from './migrations/0009-threat-models.js';
+import * as impactAssessments from './migrations/0010-impact-assessments.js';
 import { AppError } from '../errors.js';
 
 /** Migrations in the order they run; names are stored in the database, so never rename one. */
@@ -15,6 +19,10 @@ const migrations: Record<string, Migration> = {
   '0004-evidence': evidence,
   '0005-assessments': assessments,
   '0006-documents-and-objectives': documentsAndObjectives,
+  '0007-risk-register': riskRegister,
+  '0008-classification': classification,
+  '0009-threat-models': threatModels,
+  '0010-impact-assessments': impactAssessments,
 };
 
 const provider: MigrationProvider = {

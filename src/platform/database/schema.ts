@@ -282,6 +282,11 @@ export interface SoaEntryTable {
   notes: string;
   /** User ids of everyone who changed the entry in this version, as a JSON array. */
   changed_by: string;
+  /**
+   * JSON of the entry as shown at approval (titles, owner's name, evidence and risks included), so
+   * that an approved version never changes; null while the version is a draft.
+   */
+  approved_view: string | null;
   version: number;
   updated_at: string;
 }
@@ -488,7 +493,397 @@ export interface DocumentTables {
   objective_measurements: ObjectiveMeasurementTable;
 }
 
-export interface Tables extends EvidenceTables, AssessmentTables, DocumentTables {
+/** One version of the likelihood × impact matrix; JSON columns as described in src/risks/matrix.ts. */
+export interface RiskMatrixTable extends Versioned {
+  number: number;
+  status: string;
+  likelihood_size: number;
+  impact_size: number;
+  /** JSON array of { level, label, definition }, one per likelihood level from 1. */
+  likelihood_levels: string;
+  /** JSON array of { level, label, definition }, one per impact level from 1. */
+  impact_levels: string;
+  /** JSON array of { key, label, order }, order 1 being the lowest band. */
+  bands: string;
+  /** JSON array of arrays: cells[likelihood - 1][impact - 1] is the band key of that cell. */
+  cells: string;
+  change_summary: string;
+  created_by: string;
+}
+
+export interface RiskCategoryTable extends Versioned {
+  label: string;
+  description: string;
+  is_builtin: number;
+  escalate_to_role: string;
+  escalation_deadline_days: number;
+  erm_category: string | null;
+}
+
+export interface RiskAppetiteTable extends Versioned {
+  category_id: string;
+  statement: string;
+  /** The highest likelihood × impact score within appetite. */
+  max_score: number;
+  set_by: string;
+}
+
+export interface RiskTable extends Versioned {
+  title: string;
+  description: string;
+  /** Null for an organization-wide risk. */
+  ai_system_id: string | null;
+  risk_source_ref: string;
+  threat: string | null;
+  objective_ref: string;
+  category_id: string;
+  owner_person_id: string;
+  inherent_likelihood: number | null;
+  inherent_impact: number | null;
+  inherent_band: string | null;
+  inherent_matrix_id: string | null;
+  residual_likelihood: number | null;
+  residual_impact: number | null;
+  residual_band: string | null;
+  residual_matrix_id: string | null;
+  status: string;
+  beyond_appetite: number;
+  created_by: string;
+}
+
+export interface RiskTreatmentTable extends Versioned {
+  risk_id: string;
+  option: string;
+  description: string;
+  owner_person_id: string;
+  due_date: string;
+  success_metric: string;
+  status: string;
+  completed_at: string | null;
+  created_by: string;
+}
+
+export interface RiskTreatmentControlTable {
+  treatment_id: string;
+  catalogue_ref: string;
+}
+
+export interface RiskEscalationTable extends Versioned {
+  risk_id: string;
+  category_id: string;
+  score: number;
+  max_score: number;
+  band: string;
+  escalate_to_role: string;
+  opened_by: string;
+  due_date: string;
+  status: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  outcome: string | null;
+  resolution_note: string | null;
+}
+
+export interface RiskAcceptanceAuthorityTable {
+  role: string;
+  max_band_order: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface RiskAcceptanceTable {
+  id: string;
+  risk_id: string;
+  matrix_id: string;
+  likelihood: number;
+  impact: number;
+  band: string;
+  band_order: number;
+  accepted_by: string;
+  accepted_by_username: string;
+  authority_role: string;
+  rationale: string;
+  review_date: string | null;
+  accepted_at: string;
+}
+
+// Risk register tables: filled in by the risk area.
+export interface RiskTables {
+  risk_matrices: RiskMatrixTable;
+  risk_categories: RiskCategoryTable;
+  risk_appetites: RiskAppetiteTable;
+  risks: RiskTable;
+  risk_treatments: RiskTreatmentTable;
+  risk_treatment_controls: RiskTreatmentControlTable;
+  risk_escalations: RiskEscalationTable;
+  risk_acceptance_authorities: RiskAcceptanceAuthorityTable;
+  risk_acceptances: RiskAcceptanceTable;
+}
+
+// Classification and re-evaluation tables: filled in by the classification area.
+export interface ClassificationTable extends Versioned {
+  ai_system_id: string;
+  /** 1, 2, 3 … per AI system, in order of creation. */
+  number: number;
+  /** draft, approved (the current classification), or superseded by a later approval. */
+  status: string;
+  /** The organization's role the obligations were picked for. */
+  role: string;
+  /** request when the role was given with the answers, ai_system when it came from the AI system record. */
+  role_source: string;
+  /** JSON object of question id to option id or list of option ids. */
+  answers: string;
+  /** JSON snapshot of the AI system facts the classification used. */
+  inputs: string;
+  /** JSON of the tier, traces, obligations, GDPR triggers and impact level. */
+  result: string;
+  tier: string;
+  impact_level: string;
+  dpia_required: number;
+  art22_applies: number;
+  stale: number;
+  stale_since: string | null;
+  /** JSON array of the inputs that changed since the classification was computed. */
+  stale_inputs: string;
+  created_by: string;
+  /** JSON array of the user ids that created or recomputed the draft; none of them may approve it. */
+  author_ids: string;
+  approved_by: string | null;
+  approved_at: string | null;
+  approval_comment: string | null;
+}
+
+export interface ClassificationReviewTable extends Versioned {
+  ai_system_id: string;
+  /** The classification that became stale and is to be reviewed. */
+  classification_id: string;
+  /** open or done. */
+  status: string;
+  /** The role expected to do the review. */
+  assigned_role: string;
+  /** Date (YYYY-MM-DD, UTC) by which the review is due. */
+  due_date: string;
+  /** JSON array of the inputs whose change opened the review, growing while it stays open. */
+  changed_inputs: string;
+  opened_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  /** The approved classification that closed the review. */
+  closed_by_classification_id: string | null;
+}
+
+export interface ClassificationSettingsTable {
+  id: string;
+  /** 1, 2, 3 … ; the highest number is in force. */
+  number: number;
+  review_due_days: number;
+  /** JSON of the impact configuration (points, thresholds, escalations), or null for the built-in rules. */
+  impact_configuration: string | null;
+  comment: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ClassificationTables {
+  classifications: ClassificationTable;
+  classification_reviews: ClassificationReviewTable;
+  classification_settings: ClassificationSettingsTable;
+}
+
+export interface ThreatModelTable extends Versioned {
+  /** Each AI system has at most one threat model. */
+  ai_system_id: string;
+  title: string;
+  scope: string;
+  /** draft, or reviewed when the current version is the one reviewed_version names. */
+  status: string;
+  /** JSON array of the user ids who changed the model since its last review (its creator first). */
+  edited_by: string;
+  /** The last review, kept when later changes return the model to draft. */
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  reviewed_version: number | null;
+  review_comment: string | null;
+  created_by: string;
+}
+
+export interface ThreatModelAssetTable {
+  threat_model_id: string;
+  /** Short name that scenarios use to target the asset, unique within the threat model. */
+  asset_key: string;
+  position: number;
+  name: string;
+  kind: string;
+  description: string;
+}
+
+export interface ThreatScenarioTable {
+  id: string;
+  threat_model_id: string;
+  position: number;
+  title: string;
+  /** Catalogue ref of a threat library item (MITRE ATLAS or an OWASP Top 10). */
+  threat_ref: string;
+  description: string;
+  likelihood_note: string;
+  impact_note: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ThreatScenarioAssetTable {
+  scenario_id: string;
+  threat_model_id: string;
+  asset_key: string;
+}
+
+export interface ThreatScenarioRiskTable {
+  scenario_id: string;
+  risk_id: string;
+}
+
+export interface RedTeamExerciseTable extends Versioned {
+  /** red_team or independent_review. */
+  kind: string;
+  title: string;
+  scope: string;
+  /** The AI system challenged, or null for an exercise over the whole AI management system. */
+  ai_system_id: string | null;
+  /** YYYY-MM-DD. */
+  started_on: string;
+  ended_on: string | null;
+  /** internal or third_party. */
+  performer_type: string;
+  performer_name: string;
+  summary: string;
+  /** Number the next finding of the exercise gets; numbers are never reused. */
+  next_finding_number: number;
+  created_by: string;
+}
+
+export interface RedTeamFindingTable extends Versioned {
+  exercise_id: string;
+  /** 1, 2, 3 … within the exercise. */
+  number: number;
+  title: string;
+  description: string;
+  severity: string;
+  status: string;
+  /** Why a finding was accepted or how it was remediated; required in those statuses. */
+  resolution: string;
+  created_by: string;
+}
+
+export interface RedTeamFindingRiskTable {
+  finding_id: string;
+  risk_id: string;
+  /** tests (the exercise challenged a known risk) or raises (the finding revealed a new one). */
+  relation: string;
+}
+
+export interface RedTeamFindingThreatTable {
+  finding_id: string;
+  catalogue_ref: string;
+}
+
+export interface RedTeamFindingEvidenceTable {
+  finding_id: string;
+  evidence_id: string;
+}
+
+// Threat library, threat model and red-team tables: filled in by the threats area.
+export interface ThreatTables {
+  threat_models: ThreatModelTable;
+  threat_model_assets: ThreatModelAssetTable;
+  threat_scenarios: ThreatScenarioTable;
+  threat_scenario_assets: ThreatScenarioAssetTable;
+  threat_scenario_risks: ThreatScenarioRiskTable;
+  red_team_exercises: RedTeamExerciseTable;
+  red_team_findings: RedTeamFindingTable;
+  red_team_finding_risks: RedTeamFindingRiskTable;
+  red_team_finding_threats: RedTeamFindingThreatTable;
+  red_team_finding_evidence: RedTeamFindingEvidenceTable;
+}
+
+export interface ImpactAssessmentTable extends Versioned {
+  ai_system_id: string;
+  /** 1, 2, 3 … within the AI system, in order of creation. */
+  number: number;
+  status: string;
+  title: string;
+  /** 1 when the record also serves as the fundamental rights impact assessment of EU AI Act Art 27. */
+  fria: number;
+  /** Id of the classification the assessment relies on; checked against the classification records, without a foreign key. */
+  classification_id: string | null;
+  /** The approved version this draft was copied from. */
+  based_on_id: string | null;
+  /** JSON array of { name, interest } objects. */
+  interested_parties: string;
+  /** JSON array of strings: categories of persons and groups the FRIA names. */
+  affected_categories: string;
+  scope: string;
+  system_description: string;
+  system_capabilities: string;
+  purpose: string;
+  intended_uses: string;
+  unintended_uses: string;
+  data_description: string;
+  data_quality: string;
+  algorithm_and_model: string;
+  deployment_environment: string;
+  measures: string;
+  deployer_processes: string;
+  period_of_use: string;
+  frequency_of_use: string;
+  human_oversight_measures: string;
+  risk_materialisation_measures: string;
+  internal_governance: string;
+  complaint_mechanisms: string;
+  /** JSON object of Canada AIA answers by question name, or null before the first answers. */
+  aia_answers: string | null;
+  aia_template_sha256: string | null;
+  aia_answered_at: string | null;
+  author_id: string;
+  /** JSON array of the user ids, other than the author, who changed the draft. */
+  editor_ids: string;
+  approved_by: string | null;
+  approved_at: string | null;
+  approval_comment: string | null;
+}
+
+export interface ImpactAssessmentImpactTable extends Versioned {
+  assessment_id: string;
+  /** 1, 2, 3 … within the assessment; the order impacts are listed in. */
+  position: number;
+  affected_party: string;
+  affected_scope: string;
+  description: string;
+  nature: string;
+  occurrence: string;
+  origin: string;
+  severity: string;
+  likelihood: string;
+  reversibility: string | null;
+  measures: string;
+  residual_severity: string | null;
+  residual_likelihood: string | null;
+  created_by: string;
+}
+
+export interface ImpactAssessmentRiskTable {
+  assessment_id: string;
+  risk_id: string;
+}
+
+// Impact assessment tables: filled in by the impact assessment area.
+export interface ImpactAssessmentTables {
+  impact_assessments: ImpactAssessmentTable;
+  impact_assessment_impacts: ImpactAssessmentImpactTable;
+  impact_assessment_risks: ImpactAssessmentRiskTable;
+}
+
+export interface Tables extends EvidenceTables, AssessmentTables, DocumentTables, RiskTables, ClassificationTables, ThreatTables, ImpactAssessmentTables {
   organization: OrganizationTable;
   interested_parties: InterestedPartyTable;
   people: PersonTable;

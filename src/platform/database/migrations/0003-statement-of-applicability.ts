@@ -4,9 +4,10 @@ import { notBlank, oneOf, versioned } from './column-rules.js';
 /*
  * The Statement of Applicability: numbered versions, each with one entry per control. Only one
  * draft may be open at a time, and the decision rules hold in the schema as well as the service.
+ * A discarded draft keeps its row without entries, so that its number is never given out again.
  */
 
-const statuses = ['draft', 'approved'];
+const statuses = ['draft', 'approved', 'discarded'];
 const decisions = ['undecided', 'applicable', 'excluded'];
 const implementationStatuses = ['not_started', 'planned', 'partially_implemented', 'implemented'];
 
@@ -24,7 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('soa_versions_title_not_blank', notBlank('title'))
     .addCheckConstraint(
       'soa_versions_approval',
-      sql`(status = 'draft' and approved_by is null and approved_at is null) or (status = 'approved' and approved_by is not null and approved_at is not null and approved_by <> created_by)`,
+      sql`(status in ('draft', 'discarded') and approved_by is null and approved_at is null) or (status = 'approved' and approved_by is not null and approved_at is not null and approved_by <> created_by)`,
     )
     .execute();
   // At most one open draft: a partial unique index over the rows whose status is draft.
@@ -42,6 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('owner_person_id', 'varchar(64)', (col) => col.references('people.id'))
     .addColumn('notes', 'text', (col) => col.notNull())
     .addColumn('changed_by', 'text', (col) => col.notNull())
+    .addColumn('approved_view', 'text')
     .addColumn('version', 'integer', (col) => col.notNull().check(sql`version >= 1`))
     .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
     .addPrimaryKeyConstraint('soa_entries_key', ['soa_version_id', 'control_ref'])
