@@ -126,6 +126,13 @@ function applyAnswerPatch(assessment: AssessmentRecord, before: Answer, patch: U
   let findingText = patch.findingText !== undefined ? patch.findingText.trim() : before.findingText;
   let notApplicableReason: string | null = null;
 
+  // The stored text described the old finding, so a changed finding never keeps it.
+  const findingChanged = patch.finding !== undefined && before.finding !== null && patch.finding !== before.finding;
+  if (findingChanged && patch.findingText === undefined) {
+    if (finding === 'conformity' || finding === null) findingText = '';
+    else problems.push({ path: '/findingText', message: `must be sent with a finding that changes from ${before.finding ?? 'none'} to ${finding}, because the stored text describes the old finding` });
+  }
+
   if (assessment.mode === 'gap') {
     if (patch.finding !== undefined && patch.finding !== null) problems.push({ path: '/finding', message: 'applies only to mock audits; this is a gap assessment' });
     if (patch.findingText !== undefined && patch.findingText.trim() !== '') {

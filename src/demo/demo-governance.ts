@@ -144,10 +144,12 @@ export async function insertDemoGovernance(
   for (const person of data.people) context.people.set(person.key, await insertDemoPerson(context, person));
   const evidenceLinks = await insertDemoEvidence(context, prepared);
   const documents = await insertDemoDocuments(context, data);
+  // Risks come before the Statement of Applicability: approval freezes each entry with the risks
+  // whose treatments link to its control.
+  const riskAndImpact = await insertDemoRiskAndImpact(trx, now, context.people, aiSystems, reason);
   const soa = await insertDemoSoa(context, data);
   const assessment = await insertDemoGapAssessment(context, data);
   const measurements = await insertDemoObjectives(context, data);
-  const riskAndImpact = await insertDemoRiskAndImpact(trx, now, context.people, aiSystems, reason);
 
   return {
     counts: {

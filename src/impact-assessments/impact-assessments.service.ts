@@ -261,6 +261,17 @@ export async function approveImpactAssessmentIn(
       `${caller.username} ${role} version ${before.number} of "${before.title}" and so may not approve it: an impact assessment must be approved by someone who neither authored nor edited it; ask another approver`,
     );
   }
+  // An assessment must not be approved on the strength of a classification whose inputs have changed.
+  if (before.classificationId !== null) {
+    const classification = await trx.selectFrom('classifications').select(['number', 'stale']).where('id', '=', before.classificationId).executeTakeFirst();
+    if (classification?.stale === 1) {
+      throw new AppError(
+        'CONFLICT',
+        `Version ${before.number} of "${before.title}" relies on classification ${classification.number}, which is stale because an input it used has changed; approve a new classification and link it first`,
+        [{ path: '/classificationId', message: 'names a stale classification' }],
+      );
+    }
+  }
   const completeness = completenessOf(before);
   if (!completeness.readyForApproval) {
     const details: ErrorDetail[] = [...completeness.iso42005, ...(completeness.fundamentalRights ?? [])]

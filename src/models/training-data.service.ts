@@ -1,3 +1,4 @@
+import { markClassificationStaleIfInputsChanged } from '../classification/reevaluation.service.js';
 import { appendAuditEvent } from '../platform/audit/audit-trail.js';
 import type { Caller } from '../platform/auth/caller.js';
 import { authorize } from '../platform/auth/policy.js';
@@ -81,6 +82,7 @@ export async function linkTrainingData(
     throw error;
   }
   await appendAuditEvent(trx, caller, now, { action: 'model_version.training_data_linked', recordId: modelVersionId, after: link, reason });
+  await markDeployingSystemsStale(trx, caller, now, modelVersionId, reason);
   return link;
 }
 
@@ -106,7 +108,9 @@ export async function removeTrainingData(
       .where('dataset_version_id', '=', datasetVersionId)
       .where('purpose', '=', purpose)
       .execute();
-    await appendAuditEvent(trx, caller, ctx.clock.now(), { action: 'model_version.training_data_unlinked', recordId: versionId, before: link, reason: reason ?? null });
+    const now = ctx.clock.now();
+    await appendAuditEvent(trx, caller, now, { action: 'model_version.training_data_unlinked', recordId: versionId, before: link, reason: reason ?? null });
+    await markDeployingSystemsStale(trx, caller, now, versionId, reason ?? null);
   });
 }
 
@@ -119,4 +123,13 @@ async function findLink(trx: Db, link: TrainingDataLink): Promise<boolean> {
     .where('purpose', '=', link.purpose)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * The data sources of a deployed model version are inputs of its AI systems' classifications, so
+ * each system that deploys the version is checked for a stale classification.
+ */
+async function markDeployingSystemsStale(trx: Db, caller: Caller, now: Date, modelVersionId: string, reason: string | null): Promise<void> {
+  const systems = await trx.selectFrom('ai_system_model_versions').select('ai_system_id').distinct().where('model_version_id', '=', modelVersionId).execute();
+  for (const system of systems) await markClassificationStaleIfInputsChanged(trx, caller, now, system.ai_system_id, reason);
 }

@@ -162,6 +162,15 @@ export async function acceptRisk(ctx: ServiceContext, caller: Caller, riskId: st
       throw new AppError('FORBIDDEN', `Accepting residual risk in band "${band.label}" (${band.key}, order ${band.order} of ${matrix.bands.length}) ${needed}; ${callerAuthority}`);
     }
 
+    // An escalation names who must decide on the risk; an acceptance by anyone else would end it.
+    const escalation = await findOpenEscalationRow(trx, riskId);
+    if (escalation && !caller.roles.includes(escalation.escalate_to_role as Role)) {
+      throw new AppError(
+        'FORBIDDEN',
+        `Risk "${before.title}" is escalated to the role ${escalation.escalate_to_role}, so only a holder of that role may accept it; ${caller.username} has ${caller.roles.join(', ') || 'no roles'}`,
+      );
+    }
+
     const now = ctx.clock.now();
     const timestamp = toTimestamp(now);
     const row: RiskAcceptanceTable = {

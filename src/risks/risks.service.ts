@@ -6,7 +6,7 @@ import { toTimestamp } from '../platform/clock.js';
 import type { ServiceContext } from '../platform/context.js';
 import type { Db } from '../platform/database/connection.js';
 import { writeTransaction } from '../platform/database/transaction.js';
-import { notFound, versionMismatch, type ErrorDetail } from '../platform/errors.js';
+import { AppError, notFound, versionMismatch, type ErrorDetail } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { pageBounds, type PageOf } from '../platform/pagination.js';
 import { parseWith } from '../platform/validation.js';
@@ -168,6 +168,14 @@ export async function applyRiskChange(trx: Db, caller: Caller, now: Date, before
   after.scope = after.aiSystemId ? 'ai_system' : 'organization';
   after.status = patch.status ?? (await derivedStatus(trx, before, after));
   after.beyondAppetite = await evaluateAppetite(trx, after);
+  // Closing is no way around an acceptance: a risk beyond appetite must be treated down or accepted.
+  if (after.status === 'closed' && before.status !== 'closed' && after.beyondAppetite) {
+    throw new AppError(
+      'CONFLICT',
+      `Risk "${after.title}" is beyond the appetite of its category ${after.category}, so it cannot be closed; lower its residual rating through treatment, or have it accepted by a role with authority for its band`,
+      [{ path: '/status', message: 'cannot be closed while the risk is beyond appetite' }],
+    );
+  }
 
   await trx.updateTable('risks').set(toRiskRow(after)).where('id', '=', before.id).where('version', '=', before.version).execute();
   const stored = (await findRisk(trx, before.id))!;

@@ -90,6 +90,14 @@ describe.each(databaseKinds)('mock audits on %s', (kind) => {
     expect(recorded).toMatchObject({ finding: 'minor_nonconformity', findingText: 'Two of five models lack a documented validation.', maturity: 2 });
     await answer(server, audit.id, second!, { finding: 'conformity' });
 
+    // A changed finding brings its own text: the stored text described the old one.
+    const changed = await server.as('validator')('PATCH', url(first!), { body: { finding: 'major_nonconformity' } });
+    expect(changed.statusCode).toBe(400);
+    expect(changed.json().error.details[0].path).toBe('/findingText');
+    const cleared = await answer(server, audit.id, first!, { finding: 'conformity' });
+    expect(cleared.findingText).toBe('');
+    await answer(server, audit.id, first!, { finding: 'minor_nonconformity', findingText: 'Two of five models lack a documented validation.' });
+
     const incomplete = await server.as('risk_owner')('POST', `/api/assessments/${audit.id}/complete`);
     expect(incomplete.statusCode).toBe(400);
     expect(incomplete.json().error.message).toBe(

@@ -44,6 +44,12 @@ describe.each(databaseKinds)('CLI classify on %s', (kind) => {
     expect(await classificationCount()).toBe(0);
   });
 
+  it('names no high-risk route for a prohibited practice', async () => {
+    const result = await runCli(database, ['classify', 'Mail filter', '--answers', example('social-scoring')]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('EU AI Act tier: prohibited\n');
+  });
+
   it('classifies a spam filter as minimal', async () => {
     const result = await runCli(database, ['classify', 'Mail filter', '--answers', example('spam-filter')]);
     expect(result.exitCode).toBe(0);

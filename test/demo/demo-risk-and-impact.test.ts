@@ -10,6 +10,7 @@ import { verifyAuditChain } from '../../src/platform/audit/verify.js';
 import { listEscalations } from '../../src/risks/escalations.service.js';
 import { listRisks } from '../../src/risks/risks.service.js';
 import { listTreatments } from '../../src/risks/treatments.service.js';
+import { getCurrentSoaVersion, readEntries } from '../../src/statement-of-applicability/soa.service.js';
 import { callerWith, testContext } from '../support/context.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -108,6 +109,15 @@ describe.each(databaseKinds)('demo risks, classifications and impact assessment 
     const riskIds = new Set(risks.items.map((risk) => risk.id));
     const escalations = await listEscalations(ctx, reader, { limit: 100 });
     expect(escalations.items.filter((escalation) => riskIds.has(escalation.riskId)).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows the risks in the approved Statement of Applicability', async () => {
+    const current = await getCurrentSoaVersion(ctx, reader);
+    expect(current.status).toBe('approved');
+    const entries = await readEntries(database.db, current.id);
+    const withRisks = entries.filter((entry) => entry.linkedRisks.length > 0);
+    expect(withRisks.length).toBeGreaterThan(0);
+    expect(withRisks.map((entry) => entry.controlRef)).toContain('iso42001:A.7.4');
   });
 
   it('approves a COMPAS impact assessment linked to classification and risks', async () => {

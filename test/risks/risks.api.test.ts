@@ -236,16 +236,30 @@ describe.each(databaseKinds)('risk register API on %s', (kind) => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('keeps a risk beyond appetite open', async () => {
+    const risk = await createRisk(server, riskBody(ownerId, { title: 'Scoring feature kept', category: 'legal', inherent: { likelihood: 5, impact: 3 } }));
+    const open = (await server.as('risk_owner')('GET', `/api/risks/escalations?riskId=${risk.id}&status=open`)).json().items[0];
+    expect(open).toBeDefined();
+
+    const closed = await server.as('ai_system_owner')('PATCH', `/api/risks/${risk.id}`, { body: { status: 'closed' } });
+    expect(closed.statusCode).toBe(409);
+    expect(closed.json().error.details).toEqual([{ path: '/status', message: 'cannot be closed while the risk is beyond appetite' }]);
+    expect((await server.as('risk_owner')('GET', `/api/risks/escalations/${open.id}`)).json().status).toBe('open');
+  });
+
   it('resolves the escalation of a closed risk', async () => {
     const risk = await createRisk(server, riskBody(ownerId, { title: 'Retired scoring feature', category: 'legal', inherent: { likelihood: 5, impact: 3 } }));
     const open = (await server.as('risk_owner')('GET', `/api/risks/escalations?riskId=${risk.id}&status=open`)).json().items[0];
     expect(open).toBeDefined();
 
+    // Treated down to within appetite, the risk may be closed, which resolves its escalation.
+    const within = await server.as('risk_owner')('PATCH', `/api/risks/${risk.id}`, { body: { residual: { likelihood: 1, impact: 1 } } });
+    expect(within.json().beyondAppetite).toBe(false);
     const closed = await server.as('risk_owner')('PATCH', `/api/risks/${risk.id}`, { body: { status: 'closed' } });
     expect(closed.statusCode).toBe(200);
-    expect(closed.json()).toMatchObject({ status: 'closed', beyondAppetite: true });
+    expect(closed.json()).toMatchObject({ status: 'closed', beyondAppetite: false });
     const resolved = (await server.as('risk_owner')('GET', `/api/risks/escalations/${open.id}`)).json();
-    expect(resolved).toMatchObject({ status: 'resolved', outcome: 'risk_closed', resolutionNote: 'The risk was closed.' });
+    expect(resolved.status).toBe('resolved');
 
     const treatment = await server.as('risk_owner')('POST', `/api/risks/${risk.id}/treatments`, {
       body: { option: 'avoid', description: 'Remove the feature', ownerPersonId: ownerId, dueDate: '2026-02-01', successMetric: 'Feature gone' },
@@ -353,13 +367,19 @@ describe.each(databaseKinds)('risk register API on %s', (kind) => {
     expect(risk.beyondAppetite).toBe(true);
     const escalation = (await server.as('approver')('GET', `/api/risks/escalations?riskId=${risk.id}&status=open`)).json().items[0];
     expect(escalation).toBeDefined();
+    expect(escalation.escalateToRole).toBe('oversight_board_member');
 
-    const accepted = await server.as('approver')('POST', `/api/risks/${risk.id}/acceptances?reason=risk%20committee`, {
+    // The approver has authority for the band, but the escalation names the oversight board.
+    const notTheirs = await server.as('approver')('POST', `/api/risks/${risk.id}/acceptances`, { body: { rationale: 'Mine to decide' } });
+    expect(notTheirs.statusCode).toBe(403);
+    expect(notTheirs.json().error.message).toContain('is escalated to the role oversight_board_member');
+
+    const accepted = await server.as('oversight_board_member')('POST', `/api/risks/${risk.id}/acceptances?reason=risk%20committee`, {
       body: { rationale: 'Clerks are trained yearly; further controls cost more than the harm.', reviewDate: '2026-12-31' },
       headers: { 'if-match': '"1"' },
     });
     expect(accepted.statusCode, accepted.body).toBe(201);
-    const approver = await database.db.selectFrom('users').select('id').where('username', '=', 'approver').executeTakeFirstOrThrow();
+    const approver = await database.db.selectFrom('users').select('id').where('username', '=', 'oversight-board-member').executeTakeFirstOrThrow();
     const { risk: stored, acceptance } = accepted.json();
     expect(stored).toMatchObject({ status: 'accepted', version: 2, beyondAppetite: true });
     expect(acceptance).toMatchObject({
@@ -369,8 +389,8 @@ describe.each(databaseKinds)('risk register API on %s', (kind) => {
       band: 'high',
       bandOrder: 3,
       acceptedBy: approver.id,
-      acceptedByUsername: 'approver',
-      authorityRole: 'approver',
+      acceptedByUsername: 'oversight-board-member',
+      authorityRole: 'oversight_board_member',
       rationale: 'Clerks are trained yearly; further controls cost more than the harm.',
       reviewDate: '2026-12-31',
     });

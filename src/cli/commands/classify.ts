@@ -102,7 +102,8 @@ async function resolveAiSystem(db: Db, system: string): Promise<{ id: string; na
 export function renderClassification(name: string, id: string, inputs: ClassificationInputs, result: ClassificationResult): string {
   const lines: string[] = [];
   const eu = result.euAiAct;
-  const routes = eu.highRiskRoutes.length > 0 ? ` through ${eu.highRiskRoutes.map((route) => (route === 'annex-i' ? 'Annex I' : 'Annex III')).join(' and ')}` : '';
+  // The routes explain a high-risk tier only; a prohibited practice outranks them.
+  const routes = eu.tier === 'high-risk' && eu.highRiskRoutes.length > 0 ? ` through ${eu.highRiskRoutes.map((route) => (route === 'annex-i' ? 'Annex I' : 'Annex III')).join(' and ')}` : '';
   lines.push(`AI system: ${name} (${id}), version ${inputs.aiSystemVersion}`);
   lines.push(`EU AI Act tier: ${eu.tier}${routes}`);
   if (eu.annexIiiDerogationApplied) lines.push('  The Art 6(3) derogation sets aside the Annex III points below.');
