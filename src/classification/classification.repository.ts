@@ -15,17 +15,14 @@ import type {
 
 /** Reads and writes classification and review rows, and reads the AI system facts a classification uses. */
 
-export function toClassification(row: ClassificationTable): Classification {
+/** The fields that a classification and its summary share. */
+function commonFields(row: ClassificationTable) {
   return {
     id: row.id,
     aiSystemId: row.ai_system_id,
     number: row.number,
     status: row.status as Classification['status'],
     role: row.role as Classification['role'],
-    roleSource: row.role_source as Classification['roleSource'],
-    answers: JSON.parse(row.answers) as Classification['answers'],
-    inputs: JSON.parse(row.inputs) as Classification['inputs'],
-    result: JSON.parse(row.result) as Classification['result'],
     tier: row.tier as Classification['tier'],
     impactLevel: row.impact_level as Classification['impactLevel'],
     dpiaRequired: row.dpia_required === 1,
@@ -34,13 +31,23 @@ export function toClassification(row: ClassificationTable): Classification {
     staleSince: row.stale_since,
     staleInputs: JSON.parse(row.stale_inputs) as WatchedInput[],
     createdBy: row.created_by,
-    authors: JSON.parse(row.author_ids) as string[],
     approvedBy: row.approved_by,
     approvedAt: row.approved_at,
-    approvalComment: row.approval_comment,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+export function toClassification(row: ClassificationTable): Classification {
+  return {
+    ...commonFields(row),
+    roleSource: row.role_source as Classification['roleSource'],
+    answers: JSON.parse(row.answers) as Classification['answers'],
+    inputs: JSON.parse(row.inputs) as Classification['inputs'],
+    result: JSON.parse(row.result) as Classification['result'],
+    authors: JSON.parse(row.author_ids) as string[],
+    approvalComment: row.approval_comment,
   };
 }
 
@@ -74,27 +81,7 @@ export function toClassificationRow(classification: Classification): Classificat
 }
 
 export function toSummary(row: ClassificationTable, aiSystemName: string): ClassificationSummary {
-  return {
-    id: row.id,
-    aiSystemId: row.ai_system_id,
-    aiSystemName,
-    number: row.number,
-    status: row.status as ClassificationSummary['status'],
-    role: row.role as ClassificationSummary['role'],
-    tier: row.tier as ClassificationSummary['tier'],
-    impactLevel: row.impact_level as ClassificationSummary['impactLevel'],
-    dpiaRequired: row.dpia_required === 1,
-    art22Applies: row.art22_applies === 1,
-    stale: row.stale === 1,
-    staleSince: row.stale_since,
-    staleInputs: JSON.parse(row.stale_inputs) as WatchedInput[],
-    createdBy: row.created_by,
-    approvedBy: row.approved_by,
-    approvedAt: row.approved_at,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return { ...commonFields(row), aiSystemName };
 }
 
 export async function findClassificationRow(db: Db, id: string): Promise<ClassificationTable | undefined> {

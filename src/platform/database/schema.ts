@@ -223,7 +223,7 @@ export interface CatalogueItemTable {
   title: string;
   summary: string;
   evidence_guidance: string;
-  /** What documented information the item requires, or null when it requires none. */
+  /** Description of the documented information the item requires, or null when it requires none. */
   documented_information: string | null;
   assessable: number;
   /** Risk weight 1 (low) to 3 (high) that orders remediation of a gap in this item. */
@@ -283,8 +283,8 @@ export interface SoaEntryTable {
   /** User ids of everyone who changed the entry in this version, as a JSON array. */
   changed_by: string;
   /**
-   * JSON of the entry as shown at approval (titles, owner's name, evidence and risks included), so
-   * that an approved version never changes; null while the version is a draft.
+   * JSON of the entry as shown at approval, with titles, the owner's name, evidence and risks, so
+   * that an approved version never changes. Null while the version is a draft.
    */
   approved_view: string | null;
   version: number;
@@ -318,7 +318,7 @@ export interface EvidenceLinkTable {
   /** Copy of target_id for catalogue items only, so that a foreign key keeps linked items from being deleted. */
   catalogue_item_ref: string | null;
   created_at: string;
-  /** User id of whoever made the link. */
+  /** User id of the user who made the link. */
   created_by: string;
 }
 
@@ -770,7 +770,7 @@ export interface RedTeamFindingTable extends Versioned {
   description: string;
   severity: string;
   status: string;
-  /** Why a finding was accepted or how it was remediated; required in those statuses. */
+  /** Reason a finding was accepted, or how it was remediated. Required in those statuses. */
   resolution: string;
   created_by: string;
 }
