@@ -173,6 +173,17 @@ export async function deleteDatasetVersion(
       const named = uses.map((use) => `model "${use.modelName}" version "${use.versionLabel}" (${use.purpose})`).join(', ');
       throw new AppError('CONFLICT', `The dataset version "${row.version_label}" is recorded as data of ${named}; remove those links first`);
     }
+    const measured = await trx
+      .selectFrom('measurement_run_files')
+      .select((eb) => eb.fn.count<number>('run_id').distinct().as('count'))
+      .where('dataset_version_id', '=', versionId)
+      .executeTakeFirstOrThrow();
+    if (Number(measured.count) > 0) {
+      throw new AppError(
+        'CONFLICT',
+        `The dataset version "${row.version_label}" was measured by ${Number(measured.count)} measurement run(s), which are kept as evidence; it cannot be deleted`,
+      );
+    }
     await trx.deleteFrom('dataset_versions').where('id', '=', versionId).execute();
     const before = toDatasetVersion(row);
     await appendAuditEvent(trx, caller, ctx.clock.now(), { action: 'dataset_version.deleted', recordId: versionId, before, reason: options.reason ?? null });

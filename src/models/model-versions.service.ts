@@ -143,6 +143,13 @@ export async function deleteModelVersion(
       const named = deployments.map((deployment) => `"${deployment.systemName}" (${deployment.environment})`).join(', ');
       throw new AppError('CONFLICT', `The model version "${version.versionLabel}" runs in the AI system ${named}; withdraw it from there first`);
     }
+    const measured = await trx.selectFrom('measurement_runs').select((eb) => eb.fn.countAll<number>().as('count')).where('model_version_id', '=', versionId).executeTakeFirstOrThrow();
+    if (Number(measured.count) > 0) {
+      throw new AppError(
+        'CONFLICT',
+        `The model version "${version.versionLabel}" is named by ${Number(measured.count)} measurement run(s), which are kept as evidence; it cannot be deleted`,
+      );
+    }
 
     const trainingData = (await findTrainingData(trx, [versionId])).map((entry) => ({
       purpose: entry.purpose,

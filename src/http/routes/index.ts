@@ -14,6 +14,7 @@ import { healthRoutes } from './health.routes.js';
 import { impactAssessmentRoutes } from './impact-assessments.routes.js';
 import { inventoryRoutes } from './inventory.routes.js';
 import { lineageRoutes } from './lineage.routes.js';
+import { measurementRoutes } from './measurements.routes.js';
 import { modelRoutes } from './models.routes.js';
 import { objectiveRoutes } from './objectives.routes.js';
 import { organizationRoutes } from './organization.routes.js';
@@ -26,4 +27,4 @@ import { threatRoutes } from './threats.routes.js';
 import { tokenRoutes } from './tokens.routes.js';
 
 /** Every route module the server registers, one per area. */
-export const routeModules: RouteModule[] = [healthRoutes, authRoutes, tokenRoutes, aiSystemRoutes, inventoryRoutes, organizationRoutes, peopleRoutes, teamRoutes, roleAssignmentRoutes, raciRoutes, componentRoutes, modelRoutes, datasetRoutes, lineageRoutes, auditRoutes, catalogueRoutes, soaRoutes, assessmentRoutes, documentRoutes, objectiveRoutes, evidenceRoutes, impactAssessmentRoutes, threatRoutes, riskRoutes, classificationRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, authRoutes, tokenRoutes, aiSystemRoutes, inventoryRoutes, organizationRoutes, peopleRoutes, teamRoutes, roleAssignmentRoutes, raciRoutes, componentRoutes, modelRoutes, datasetRoutes, lineageRoutes, auditRoutes, catalogueRoutes, soaRoutes, assessmentRoutes, documentRoutes, objectiveRoutes, evidenceRoutes, impactAssessmentRoutes, threatRoutes, riskRoutes, classificationRoutes, measurementRoutes];

@@ -137,6 +137,10 @@ export const auditEventKinds = {
   'impact_assessment_impact.created': { recordType: 'impact_assessment_impact', when: 'an impact (benefit or harm) was added to an impact assessment draft' },
   'impact_assessment_impact.updated': { recordType: 'impact_assessment_impact', when: 'an impact of an impact assessment draft changed' },
   'impact_assessment_impact.deleted': { recordType: 'impact_assessment_impact', when: 'an impact was removed from an impact assessment draft' },
+  // Measurement events: added by the measurement area.
+  'measurement_run.recorded': { recordType: 'measurement_run', when: 'a run of the measurement engine was stored with its values, the fingerprints of its data files and its result' },
+  'monitoring_task.opened': { recordType: 'monitoring_task', when: "a breach of a control chart rule on a KPI series opened a retraining or review task for the AI system's owner" },
+  'monitoring_task.closed': { recordType: 'monitoring_task', when: 'a monitoring task was closed with its resolution' },
 } as const satisfies Record<string, { recordType: string; when: string }>;
 
 export type AuditAction = keyof typeof auditEventKinds;

@@ -55,6 +55,12 @@ const rules = {
   'classification.write': ['administrator', 'risk_owner', 'ai_system_owner'],
   // Approving a classification, which also needs someone who did not draft it, and changing the classification settings.
   'classification.approve': ['administrator', 'risk_owner'],
+  // Reading measurement runs, KPI series and monitoring tasks.
+  'measurements.read': ['administrator', 'ai_system_owner', 'risk_owner', 'validator', 'approver', 'data_protection_officer', 'internal_auditor', 'oversight_board_member'],
+  // Recording measurement runs: the roles that build and validate models (system owner, validator), the risk owner who governs them, and administrators.
+  'measurements.write': ['administrator', 'ai_system_owner', 'validator', 'risk_owner'],
+  // Closing a monitoring task that a control chart breach opened: the system's owner role or the risk owner.
+  'monitoring_tasks.close': ['administrator', 'ai_system_owner', 'risk_owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof rules;

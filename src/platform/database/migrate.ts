@@ -9,6 +9,7 @@ import * as riskRegister from './migrations/0007-risk-register.js';
 import * as classification from './migrations/0008-classification.js';
 import * as threatModels from './migrations/0009-threat-models.js';
 import * as impactAssessments from './migrations/0010-impact-assessments.js';
+import * as measurements from './migrations/0011-measurements.js';
 import { AppError } from '../errors.js';
 
 /** Migrations in the order they run; names are stored in the database, so never rename one. */
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-classification': classification,
   '0009-threat-models': threatModels,
   '0010-impact-assessments': impactAssessments,
+  '0011-measurements': measurements,
 };
 
 const provider: MigrationProvider = {

@@ -883,7 +883,113 @@ export interface ImpactAssessmentTables {
   impact_assessment_risks: ImpactAssessmentRiskTable;
 }
 
-export interface Tables extends EvidenceTables, AssessmentTables, DocumentTables, RiskTables, ClassificationTables, ThreatTables, ImpactAssessmentTables {
+// Measurement tables: filled in by the measurement area.
+export interface MeasurementRunTable {
+  id: string;
+  ai_system_id: string;
+  model_version_id: string | null;
+  /** check for a policy run; fairness, performance, calibration, drift or quality for an ad-hoc measurement. */
+  kind: string;
+  policy_name: string | null;
+  /** Lower-case hex SHA-256 of the policy file's bytes. */
+  policy_sha256: string | null;
+  policy_text: string | null;
+  engine_version: string;
+  started_at: string;
+  finished_at: string;
+  /** User id of the caller who ran it. */
+  run_by: string;
+  /** passed, passed_with_warnings or failed. */
+  result: string;
+  outcome_count: number;
+  passed_count: number;
+  failed_count: number;
+  undefined_count: number;
+  /** The full JSON report of the run; non-finite numbers are written as strings. */
+  result_json: string;
+  /** Lower-case hex SHA-256 of result_json, also written to the audit trail. */
+  result_sha256: string;
+  recorded_at: string;
+}
+
+export interface MeasurementRunFileTable {
+  run_id: string;
+  /** evaluation, reference or current. */
+  role: string;
+  file_name: string;
+  format: string;
+  /** Lower-case hex SHA-256 of the file's bytes. */
+  sha256: string;
+  size_bytes: number;
+  row_count: number;
+  dataset_version_id: string | null;
+}
+
+export interface MeasurementValueTable {
+  run_id: string;
+  /** 0, 1, 2 … in the order of the run's outcomes. */
+  position: number;
+  ai_system_id: string;
+  /** finished_at of the run. */
+  measured_at: string;
+  check_id: string;
+  family: string;
+  metric: string;
+  /** Canonical JSON (RFC 8785) of the metric's parameters, defaults included. */
+  parameters: string;
+  column_name: string | null;
+  group_name: string | null;
+  /** Lower-case hex SHA-256 of the canonical JSON [parameters, column, group], which identifies the KPI series. */
+  series_key: string;
+  /** The value, or null when it is undefined; may be Infinity. */
+  value: number | null;
+  undefined_reason: string | null;
+  /** JSON array of strings. */
+  warnings: string;
+  threshold_operator: string;
+  threshold_value: number | null;
+  threshold_min: number | null;
+  threshold_max: number | null;
+  severity: string;
+  /** passed, failed or undefined. */
+  result: string;
+}
+
+export interface MonitoringTaskTable extends Versioned {
+  ai_system_id: string;
+  /** retraining or review. */
+  kind: string;
+  /** open or done. */
+  status: string;
+  metric: string;
+  parameters: string;
+  column_name: string | null;
+  group_name: string | null;
+  /** The control chart whose rule was breached: shewhart, cusum, ewma or page_hinkley. */
+  chart: string;
+  rule: string;
+  /** The run whose value breached the rule. */
+  run_id: string;
+  /** JSON of the breach: the rule, the point, its value and the chart's limits. */
+  breach: string;
+  assigned_role: string;
+  /** The AI system's owner when the task opened; null when the system had none. */
+  owner_person_id: string | null;
+  due_date: string;
+  opened_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  resolution: string | null;
+}
+
+export interface MeasurementTables {
+  measurement_runs: MeasurementRunTable;
+  measurement_run_files: MeasurementRunFileTable;
+  measurement_values: MeasurementValueTable;
+  monitoring_tasks: MonitoringTaskTable;
+}
+
+export interface Tables extends EvidenceTables, AssessmentTables, DocumentTables, RiskTables, ClassificationTables, ThreatTables, ImpactAssessmentTables, MeasurementTables {
   organization: OrganizationTable;
   interested_parties: InterestedPartyTable;
   people: PersonTable;

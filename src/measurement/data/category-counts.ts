@@ -1,0 +1,113 @@
+import type { CategoryCounts } from '../core/aggregates.js';
+import { textExpression } from './column-types.js';
+import { invalidArgument } from './data-errors.js';
+import type { DataSet } from './dataset.js';
+import type { DataEngine } from './engine.js';
+import { SqlParameters } from './sql-text.js';
+import { toCount, toTextOrNull } from './values.js';
+
+export interface CategoryCountOptions {
+  /**
+   * How many categories keep their own count; the rest are summed under `otherKey`. Categories
+   * are ranked by their count in both samples together, ties by value. Default 100.
+   */
+  readonly topK?: number;
+}
+
+export interface CategoryComparison {
+  readonly column: string;
+  readonly reference: CategoryCounts;
+  readonly current: CategoryCounts;
+  /** The key under which folded categories are counted, or null when none were folded. */
+  readonly otherKey: string | null;
+  /** How many categories were folded into `otherKey`. */
+  readonly otherCategories: number;
+  /** Distinct non-missing values over both samples. */
+  readonly distinctCount: number;
+}
+
+export const defaultTopK = 100;
+
+/**
+ * Counts each category of a column in a reference and a current data set, in one query over
+ * both. Values are compared by their text form, so numbers and booleans work as categories too.
+ * A category present on one side only has count 0 on the other.
+ */
+export async function compareCategories(
+  engine: DataEngine,
+  reference: DataSet,
+  current: DataSet,
+  columnName: string,
+  options: CategoryCountOptions = {},
+): Promise<CategoryComparison> {
+  const topK = options.topK ?? defaultTopK;
+  if (!Number.isInteger(topK) || topK < 1) throw invalidArgument(reference.path, `topK must be a whole number of categories, 1 or more, not ${topK}`);
+  const parameters = new SqlParameters();
+  const referenceValue = textExpression(reference.column(columnName));
+  const currentValue = textExpression(current.column(columnName));
+  const sql = `
+    WITH counted AS (
+      SELECT value,
+             count(*) FILTER (WHERE side = 0) AS reference_count,
+             count(*) FILTER (WHERE side = 1) AS current_count
+      FROM (
+        SELECT 0 AS side, ${referenceValue} AS value FROM ${reference.fromClause(parameters)}
+        UNION ALL
+        SELECT 1 AS side, ${currentValue} AS value FROM ${current.fromClause(parameters)}
+      )
+      GROUP BY value
+    ),
+    ranked AS (
+      SELECT *, row_number() OVER (ORDER BY reference_count + current_count DESC, value) AS category_rank
+      FROM counted
+      WHERE value IS NOT NULL
+    )
+    SELECT 'category' AS kind, value, reference_count, current_count, 1 AS categories FROM ranked WHERE category_rank <= ${topK}
+    UNION ALL
+    SELECT 'other', NULL, sum(reference_count), sum(current_count), count(*) FROM ranked WHERE category_rank > ${topK}
+    UNION ALL
+    SELECT 'missing', NULL, reference_count, current_count, 0 FROM counted WHERE value IS NULL`;
+  const rows = await engine.rows(`counting categories of ${columnName}`, sql, parameters, [reference.errorContext, current.errorContext]);
+
+  const referenceCounts = new Map<string, number>();
+  const currentCounts = new Map<string, number>();
+  let referenceMissing = 0;
+  let currentMissing = 0;
+  let otherCategories = 0;
+  let other = { reference: 0, current: 0 };
+  for (const row of rows) {
+    const kind = row['kind'];
+    if (kind === 'category') {
+      const value = toTextOrNull(row['value']) as string;
+      referenceCounts.set(value, toCount(row['reference_count']));
+      currentCounts.set(value, toCount(row['current_count']));
+    } else if (kind === 'other') {
+      otherCategories = toCount(row['categories']);
+      other = { reference: toCount(row['reference_count']), current: toCount(row['current_count']) };
+    } else {
+      referenceMissing = toCount(row['reference_count']);
+      currentMissing = toCount(row['current_count']);
+    }
+  }
+
+  const otherKey = otherCategories > 0 ? unusedOtherKey(referenceCounts) : null;
+  if (otherKey !== null) {
+    referenceCounts.set(otherKey, other.reference);
+    currentCounts.set(otherKey, other.current);
+  }
+  return {
+    column: columnName,
+    reference: { counts: referenceCounts, missing: referenceMissing },
+    current: { counts: currentCounts, missing: currentMissing },
+    otherKey,
+    otherCategories,
+    distinctCount: referenceCounts.size - (otherKey === null ? 0 : 1) + otherCategories,
+  };
+}
+
+/** `(other)`, or `(other 2)`, `(other 3)` … when the data has a category of that name. */
+function unusedOtherKey(categories: ReadonlyMap<string, number>): string {
+  let key = '(other)';
+  for (let suffix = 2; categories.has(key); suffix++) key = `(other ${suffix})`;
+  return key;
+}
