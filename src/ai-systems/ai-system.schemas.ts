@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LinkedClassification } from '../classification/classification.schemas.js';
+import { euAiActTiers } from '../classification/eu-ai-act.js';
 import { SortQuery } from '../platform/listing.js';
 import { PageQuery } from '../platform/pagination.js';
 import { literalUnion, notBlankPattern } from '../platform/validation.js';
@@ -60,6 +62,21 @@ export const AiSystem = Type.Object(
   { $id: 'AiSystem', additionalProperties: false },
 );
 export type AiSystem = Static<typeof AiSystem>;
+
+/**
+ * An AI system as the API returns it: the register record with its current classification. The
+ * classification is derived, so it is neither audited with the record nor exported with it.
+ */
+export const AiSystemWithClassification = Type.Object(
+  {
+    ...AiSystem.properties,
+    classification: Type.Union([LinkedClassification, Type.Null()], {
+      description: 'The approved classification in force, or null when the system has none. Its stale flag turns true once an input it used changes.',
+    }),
+  },
+  { $id: 'AiSystemWithClassification', additionalProperties: false },
+);
+export type AiSystemWithClassification = Static<typeof AiSystemWithClassification>;
 
 export const CreateAiSystem = Type.Object(
   {
@@ -130,6 +147,12 @@ export const AiSystemListQuery = Type.Object(
     businessUnit: Type.Optional(Type.String({ maxLength: 200, description: 'Exact business unit' })),
     ownerId: Type.Optional(Type.String({ maxLength: 64 })),
     inScope: Type.Optional(Type.Boolean()),
+    classificationStale: Type.Optional(
+      Type.Boolean({
+        description: 'true lists the systems whose current classification is stale, and false those whose current classification is up to date. Systems without an approved classification match neither.',
+      }),
+    ),
+    classificationTier: Type.Optional(literalUnion(euAiActTiers, { description: `EU AI Act tier of the current classification: one of ${euAiActTiers.join(', ')}` })),
     sort: Type.Optional(SortQuery(aiSystemSortKeys, 'name')),
   },
   { additionalProperties: false },

@@ -1,7 +1,8 @@
+import { joinedClassificationColumns, toJoinedClassification, type JoinedClassificationColumns } from '../classification/classification.repository.js';
 import type { Db } from '../platform/database/connection.js';
 import { containsText, parseSort } from '../platform/listing.js';
 import type { AiSystemTable, LifecycleTransitionTable } from '../platform/database/schema.js';
-import type { AiSystem, AiSystemListQuery, AiSystemSortKey, LifecycleTransition } from './ai-system.schemas.js';
+import type { AiSystem, AiSystemListQuery, AiSystemSortKey, AiSystemWithClassification, LifecycleTransition } from './ai-system.schemas.js';
 
 /** Reads and writes ai_systems rows and turns them into the API's shape. */
 
@@ -39,6 +40,10 @@ export function toAiSystem(row: AiSystemTable): AiSystem {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+export function toAiSystemWithClassification(row: AiSystemTable & JoinedClassificationColumns): AiSystemWithClassification {
+  return { ...toAiSystem(row), classification: toJoinedClassification(row) };
 }
 
 export function toRow(system: AiSystem): AiSystemTable {
@@ -85,26 +90,53 @@ export async function findAiSystemRow(db: Db, id: string): Promise<AiSystemTable
   return db.selectFrom('ai_systems').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Returns one page of systems matching the filters, and how many match in all. */
-export async function queryAiSystems(db: Db, query: AiSystemListQuery, limit: number, offset: number): Promise<{ rows: AiSystemTable[]; total: number }> {
-  let filtered = db.selectFrom('ai_systems');
-  if (query.q) filtered = filtered.where(containsText(['name', 'purpose', 'business_unit'], query.q));
-  if (query.lifecycleStage) filtered = filtered.where('lifecycle_stage', '=', query.lifecycleStage);
-  if (query.organizationRole) filtered = filtered.where('organization_role', '=', query.organizationRole);
-  if (query.businessUnit) filtered = filtered.where('business_unit', '=', query.businessUnit);
-  if (query.ownerId) filtered = filtered.where('owner_id', '=', query.ownerId);
-  if (query.inScope !== undefined) filtered = filtered.where('in_scope', '=', query.inScope ? 1 : 0);
+/**
+ * Selects AI systems as `s` with the columns of their current classification, as `c`. The
+ * partial unique index on approved classifications keeps the join to one row per system.
+ */
+function selectWithClassification(db: Db) {
+  return db
+    .selectFrom('ai_systems as s')
+    .leftJoin('classifications as c', (join) => join.onRef('c.ai_system_id', '=', 's.id').on('c.status', '=', 'approved'));
+}
+
+export async function findAiSystemWithClassification(db: Db, id: string): Promise<AiSystemWithClassification | undefined> {
+  const row = await selectWithClassification(db).selectAll('s').select(joinedClassificationColumns).where('s.id', '=', id).executeTakeFirst();
+  return row ? toAiSystemWithClassification(row) : undefined;
+}
+
+/**
+ * Returns one page of systems matching the filters, each with the columns of its current
+ * classification (see toAiSystemWithClassification), and how many match in all.
+ */
+export async function queryAiSystems(
+  db: Db,
+  query: AiSystemListQuery,
+  limit: number,
+  offset: number,
+): Promise<{ rows: (AiSystemTable & JoinedClassificationColumns)[]; total: number }> {
+  let filtered = selectWithClassification(db);
+  if (query.q) filtered = filtered.where(containsText(['s.name', 's.purpose', 's.business_unit'], query.q));
+  if (query.lifecycleStage) filtered = filtered.where('s.lifecycle_stage', '=', query.lifecycleStage);
+  if (query.organizationRole) filtered = filtered.where('s.organization_role', '=', query.organizationRole);
+  if (query.businessUnit) filtered = filtered.where('s.business_unit', '=', query.businessUnit);
+  if (query.ownerId) filtered = filtered.where('s.owner_id', '=', query.ownerId);
+  if (query.inScope !== undefined) filtered = filtered.where('s.in_scope', '=', query.inScope ? 1 : 0);
+  // Systems without an approved classification have nulls here, so neither value matches them.
+  if (query.classificationStale !== undefined) filtered = filtered.where('c.stale', '=', query.classificationStale ? 1 : 0);
+  if (query.classificationTier) filtered = filtered.where('c.tier', '=', query.classificationTier);
 
   const sort = query.sort ?? 'name';
   const { key, order } = parseSort<AiSystemSortKey>(sort);
 
   const [rows, count] = await Promise.all([
     filtered
-      .selectAll()
-      .orderBy(sortColumns[key], order)
+      .selectAll('s')
+      .select(joinedClassificationColumns)
+      .orderBy(`s.${sortColumns[key]}`, order)
       // The id breaks ties so that pages never overlap or skip a record. It follows the sort's
       // direction so that one index on (column, id) serves both directions.
-      .orderBy('id', sort.startsWith('-') ? 'desc' : 'asc')
+      .orderBy('s.id', sort.startsWith('-') ? 'desc' : 'asc')
       .limit(limit)
       .offset(offset)
       .execute(),

@@ -19,14 +19,27 @@ import {
   LifecycleTransitionRequest,
   UpdateAiSystem,
   type AiSystem,
+  type AiSystemWithClassification,
   type LifecycleTransition,
 } from './ai-system.schemas.js';
 import { markClassificationStaleIfInputsChanged } from '../classification/reevaluation.service.js';
 import { toRaciAssignment } from '../people/raci-assignments.repository.js';
 import { toRoleAssignment } from '../people/role-assignments.repository.js';
-import { findAiSystemRow, queryAiSystems, toAiSystem, toLifecycleTransition, toRow } from './ai-systems.repository.js';
+import {
+  findAiSystemRow,
+  findAiSystemWithClassification,
+  queryAiSystems,
+  toAiSystem,
+  toAiSystemWithClassification,
+  toLifecycleTransition,
+  toRow,
+} from './ai-systems.repository.js';
 
-/** Use cases of the AI system register. Each checks access first and audits every change in its transaction. */
+/**
+ * Use cases of the AI system register. Each checks access first and audits every change in its
+ * transaction. Systems are returned with their current classification, whose stale flag shows
+ * that a change calls for a review. The audit trail records the register fields only.
+ */
 
 export interface ChangeOptions {
   /** The version the caller last read (from If-Match); the change fails with 412 if it moved on. */
@@ -34,27 +47,28 @@ export interface ChangeOptions {
   reason?: string | null;
 }
 
-export async function listAiSystems(ctx: ServiceContext, caller: Caller, query: AiSystemListQuery): Promise<PageOf<AiSystem>> {
+export async function listAiSystems(ctx: ServiceContext, caller: Caller, query: AiSystemListQuery): Promise<PageOf<AiSystemWithClassification>> {
   authorize(caller, 'register.read');
   const parsed = parseWith(AiSystemListQuery, query);
   const { limit, offset } = pageBounds(parsed);
   const { rows, total } = await queryAiSystems(ctx.database.db, parsed, limit, offset);
-  return { items: rows.map(toAiSystem), total, limit, offset };
+  return { items: rows.map(toAiSystemWithClassification), total, limit, offset };
 }
 
-export async function getAiSystem(ctx: ServiceContext, caller: Caller, id: string): Promise<AiSystem> {
+export async function getAiSystem(ctx: ServiceContext, caller: Caller, id: string): Promise<AiSystemWithClassification> {
   authorize(caller, 'register.read');
-  const row = await findAiSystemRow(ctx.database.db, id);
-  if (!row) throw notFound('AI system', id);
-  return toAiSystem(row);
+  const system = await findAiSystemWithClassification(ctx.database.db, id);
+  if (!system) throw notFound('AI system', id);
+  return system;
 }
 
-export async function createAiSystem(ctx: ServiceContext, caller: Caller, input: CreateAiSystem, reason?: string | null): Promise<AiSystem> {
+export async function createAiSystem(ctx: ServiceContext, caller: Caller, input: CreateAiSystem, reason?: string | null): Promise<AiSystemWithClassification> {
   authorize(caller, 'ai_systems.write');
   const parsed = parseWith(CreateAiSystem, input);
   return writeTransaction(ctx.database, async (trx) => {
     const [created] = await insertAiSystems(trx, caller, ctx.clock.now(), [parsed], reason ?? null);
-    return created!;
+    // A new system has no classification yet.
+    return { ...created!, classification: null };
   });
 }
 
@@ -120,7 +134,7 @@ export async function updateAiSystem(
   id: string,
   patch: UpdateAiSystem,
   options: ChangeOptions = {},
-): Promise<AiSystem> {
+): Promise<AiSystemWithClassification> {
   authorize(caller, 'ai_systems.write');
   const parsed = parseWith(UpdateAiSystem, patch);
   return writeTransaction(ctx.database, async (trx) => {
@@ -152,7 +166,8 @@ export async function updateAiSystem(
     }
     await appendAuditEvent(trx, caller, now, { action: 'ai_system.updated', recordId: id, before, after, reason: options.reason ?? null });
     await markClassificationStaleIfInputsChanged(trx, caller, now, id, options.reason ?? null);
-    return after;
+    // Read back after the stale check, so that the response shows a classification this change made stale.
+    return (await findAiSystemWithClassification(trx, id))!;
   });
 }
 
@@ -175,7 +190,7 @@ export async function changeLifecycleStage(
   id: string,
   request: LifecycleTransitionRequest,
   options: Pick<ChangeOptions, 'expectedVersion'> = {},
-): Promise<{ aiSystem: AiSystem; transition: LifecycleTransition }> {
+): Promise<{ aiSystem: AiSystemWithClassification; transition: LifecycleTransition }> {
   authorize(caller, 'ai_systems.write');
   const parsed = parseWith(LifecycleTransitionRequest, request);
   return writeTransaction(ctx.database, async (trx) => {
@@ -214,7 +229,7 @@ export async function changeLifecycleStage(
       })
       .execute();
     await appendAuditEvent(trx, caller, now, { action: 'ai_system.lifecycle_changed', recordId: id, before, after, reason: parsed.reason });
-    return { aiSystem: after, transition };
+    return { aiSystem: (await findAiSystemWithClassification(trx, id))!, transition };
   });
 }
 
@@ -248,6 +263,8 @@ async function ensureNoGovernanceRecords(trx: Db, system: AiSystem): Promise<voi
     threatModels: await count(trx.selectFrom('threat_models').select(countAll).where('ai_system_id', '=', id)),
     redTeamExercises: await count(trx.selectFrom('red_team_exercises').select(countAll).where('ai_system_id', '=', id)),
     impactAssessments: await count(trx.selectFrom('impact_assessments').select(countAll).where('ai_system_id', '=', id)),
+    measurements: await count(trx.selectFrom('measurement_runs').select(countAll).where('ai_system_id', '=', id)),
+    monitoringTasks: await count(trx.selectFrom('monitoring_tasks').select(countAll).where('ai_system_id', '=', id)),
   };
   const where: Record<keyof typeof found, string> = {
     evidence: `unlink the evidence listed at GET /api/evidence?linkedTo=ai_system:${id}`,
@@ -257,6 +274,8 @@ async function ensureNoGovernanceRecords(trx: Db, system: AiSystem): Promise<voi
     threatModels: `the threat model at GET /api/threat-models?aiSystemId=${id}`,
     redTeamExercises: `the exercises listed at GET /api/red-team-exercises?aiSystemId=${id}`,
     impactAssessments: `impact assessments are kept as history; see GET /api/impact-assessments?aiSystemId=${id}`,
+    measurements: `measurement runs are kept as evidence; see GET /api/ai-systems/${id}/measurements`,
+    monitoringTasks: `monitoring tasks are kept as history; see GET /api/monitoring-tasks?aiSystemId=${id}`,
   };
   const details = (Object.keys(found) as (keyof typeof found)[])
     .filter((key) => found[key] > 0)

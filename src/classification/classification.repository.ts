@@ -10,6 +10,7 @@ import type {
   ClassificationListQuery,
   ClassificationReview,
   ClassificationSummary,
+  LinkedClassification,
   ReviewListQuery,
 } from './classification.schemas.js';
 
@@ -82,6 +83,63 @@ export function toClassificationRow(classification: Classification): Classificat
 
 export function toSummary(row: ClassificationTable, aiSystemName: string): ClassificationSummary {
   return { ...commonFields(row), aiSystemName };
+}
+
+/** The columns a linked classification shows. */
+export type LinkedClassificationRow = Pick<ClassificationTable, 'id' | 'number' | 'status' | 'tier' | 'impact_level' | 'stale' | 'stale_since' | 'stale_inputs'>;
+
+export function toLinkedClassification(row: LinkedClassificationRow): LinkedClassification {
+  return {
+    id: row.id,
+    number: Number(row.number),
+    status: row.status as LinkedClassification['status'],
+    tier: row.tier as LinkedClassification['tier'],
+    impactLevel: row.impact_level as LinkedClassification['impactLevel'],
+    stale: row.stale === 1,
+    staleSince: row.stale_since,
+    staleInputs: JSON.parse(row.stale_inputs) as WatchedInput[],
+  };
+}
+
+/**
+ * Column selections for a query that left-joins classifications under the alias `c`.
+ * toJoinedClassification turns the selected columns into a linked classification.
+ */
+export const joinedClassificationColumns = [
+  'c.id as classification_id',
+  'c.number as classification_number',
+  'c.status as classification_status',
+  'c.tier as classification_tier',
+  'c.impact_level as classification_impact_level',
+  'c.stale as classification_stale',
+  'c.stale_since as classification_stale_since',
+  'c.stale_inputs as classification_stale_inputs',
+] as const;
+
+export interface JoinedClassificationColumns {
+  classification_id: string | null;
+  classification_number: number | null;
+  classification_status: string | null;
+  classification_tier: string | null;
+  classification_impact_level: string | null;
+  classification_stale: number | null;
+  classification_stale_since: string | null;
+  classification_stale_inputs: string | null;
+}
+
+/** Returns the linked classification of a joined row, or null when the join matched none. */
+export function toJoinedClassification(row: JoinedClassificationColumns): LinkedClassification | null {
+  if (row.classification_id === null) return null;
+  return toLinkedClassification({
+    id: row.classification_id,
+    number: row.classification_number!,
+    status: row.classification_status!,
+    tier: row.classification_tier!,
+    impact_level: row.classification_impact_level!,
+    stale: row.classification_stale!,
+    stale_since: row.classification_stale_since,
+    stale_inputs: row.classification_stale_inputs!,
+  });
 }
 
 export async function findClassificationRow(db: Db, id: string): Promise<ClassificationTable | undefined> {

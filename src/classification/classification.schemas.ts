@@ -169,6 +169,23 @@ const staleFields = {
   staleInputs: Type.Array(WatchedInput, { description: 'The inputs that changed since the classification was computed' }),
 };
 
+/**
+ * A classification's tier, impact level and stale flag, as other records embed it. An AI system
+ * embeds its current classification, and an impact assessment the classification it relies on.
+ */
+export const LinkedClassification = Type.Object(
+  {
+    id: Type.String(),
+    number: Type.Integer({ minimum: 1, description: 'Version number of the classification for its AI system' }),
+    status: literalUnion(classificationStatuses),
+    tier: Tier,
+    impactLevel: ImpactLevel,
+    ...staleFields,
+  },
+  { additionalProperties: false },
+);
+export type LinkedClassification = Static<typeof LinkedClassification>;
+
 /** A preview: the result of the answers against the AI system as it is now, with nothing stored. */
 export const ClassificationPreview = Type.Object(
   { aiSystemId: Type.String(), role: Role, roleSource: literalUnion(roleSources), inputs: ClassificationInputs, result: ClassificationResult },

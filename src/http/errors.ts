@@ -83,6 +83,8 @@ function toDetail(issue: AjvIssue, part: string): ErrorDetail {
  * Ajv reports a failed union (anyOf) as one issue per alternative plus the anyOf issue itself,
  * all on the same path. Each such path is folded into one detail: the allowed values for a
  * union of literals, else the reasons of the alternatives other than null, joined by "or".
+ * When only the null alternative failed on the path itself, the other alternative failed in its
+ * fields, whose details explain the problem, so the union adds no detail.
  */
 function foldUnions(issues: AjvIssue[], part: string): ErrorDetail[] {
   const details = issues.map((issue) => toDetail(issue, part));
@@ -105,6 +107,7 @@ function foldUnions(issues: AjvIssue[], part: string): ErrorDetail[] {
       literals.length > 0
         ? [`must be one of ${literals.join(', ')}`]
         : alternatives.filter((other) => !(other.keyword === 'type' && other.params.type === 'null')).map(explain);
+    if (reasons.length === 0 && hasDetailBelow(details, detail.path)) return;
     const nullable = alternatives.some((other) => other.keyword === 'type' && other.params.type === 'null') && literals.length === 0;
     const message = reasons.length > 0 ? joinReasons(reasons, nullable) : detail.message;
     const data = issue.data;
@@ -112,6 +115,11 @@ function foldUnions(issues: AjvIssue[], part: string): ErrorDetail[] {
     folded.push({ path: detail.path, message: showValue ? `${message} (received ${quote(data)})` : message });
   });
   return folded;
+}
+
+function hasDetailBelow(details: readonly ErrorDetail[], path: string): boolean {
+  const parent = path.endsWith('/') ? path : `${path}/`;
+  return details.some((detail) => detail.path.startsWith(parent));
 }
 
 /** Maps a thrown value to a catalogue error; anything unrecognized becomes INTERNAL with no raw text. */

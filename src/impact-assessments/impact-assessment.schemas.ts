@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { LinkedClassification } from '../classification/classification.schemas.js';
 import { SortQuery } from '../platform/listing.js';
 import { PageQuery } from '../platform/pagination.js';
 import { literalUnion, notBlankPattern } from '../platform/validation.js';
@@ -152,6 +153,10 @@ const metadataFields = {
   title: Type.String(),
   fria: Type.Boolean(),
   classificationId: nullable(Type.String(), 'The classification the assessment relies on'),
+  classification: nullable(
+    LinkedClassification,
+    'Tier, impact level and stale flag of that classification as they are now, or null without one. A stale classification blocks approval.',
+  ),
   basedOnId: nullable(Type.String(), 'The approved version this draft was copied from'),
   riskIds: Type.Array(Type.String()),
   authorId: Type.String({ description: 'User id of the author who started the draft' }),

@@ -1,4 +1,11 @@
 import { sql } from 'kysely';
+import {
+  joinedClassificationColumns,
+  toJoinedClassification,
+  toLinkedClassification,
+  type JoinedClassificationColumns,
+} from '../classification/classification.repository.js';
+import type { LinkedClassification } from '../classification/classification.schemas.js';
 import type { Db } from '../platform/database/connection.js';
 import type { ImpactAssessmentImpactTable, ImpactAssessmentTable } from '../platform/database/schema.js';
 import { parseSort } from '../platform/listing.js';
@@ -58,7 +65,7 @@ export function parseAiaAnswers(row: ImpactAssessmentTable): Answers {
   return row.aia_answers === null ? {} : (JSON.parse(row.aia_answers) as Answers);
 }
 
-function metadataOf(row: ImpactAssessmentTable, riskIds: readonly string[]) {
+function metadataOf(row: ImpactAssessmentTable, riskIds: readonly string[], classification: LinkedClassification | null) {
   return {
     id: row.id,
     aiSystemId: row.ai_system_id,
@@ -67,6 +74,7 @@ function metadataOf(row: ImpactAssessmentTable, riskIds: readonly string[]) {
     title: row.title,
     fria: row.fria === 1,
     classificationId: row.classification_id,
+    classification,
     basedOnId: row.based_on_id,
     riskIds: [...riskIds],
     authorId: row.author_id,
@@ -84,10 +92,15 @@ function metadataOf(row: ImpactAssessmentTable, riskIds: readonly string[]) {
   };
 }
 
-export function toImpactAssessment(row: ImpactAssessmentTable, impacts: readonly ImpactAssessmentImpactTable[], riskIds: readonly string[]): ImpactAssessment {
+export function toImpactAssessment(
+  row: ImpactAssessmentTable,
+  impacts: readonly ImpactAssessmentImpactTable[],
+  riskIds: readonly string[],
+  classification: LinkedClassification | null,
+): ImpactAssessment {
   const texts = Object.fromEntries(Object.entries(textColumns).map(([field, column]) => [field, row[column]])) as Record<TextField, string>;
   return {
-    ...metadataOf(row, riskIds),
+    ...metadataOf(row, riskIds, classification),
     ...texts,
     interestedParties: JSON.parse(row.interested_parties) as ImpactAssessment['interestedParties'],
     affectedCategories: JSON.parse(row.affected_categories) as string[],
@@ -95,8 +108,8 @@ export function toImpactAssessment(row: ImpactAssessmentTable, impacts: readonly
   };
 }
 
-function toSummary(row: ImpactAssessmentTable, riskIds: readonly string[], impactCount: number): ImpactAssessmentSummary {
-  return { ...metadataOf(row, riskIds), impactCount };
+function toSummary(row: ImpactAssessmentTable & JoinedClassificationColumns, riskIds: readonly string[], impactCount: number): ImpactAssessmentSummary {
+  return { ...metadataOf(row, riskIds, toJoinedClassification(row)), impactCount };
 }
 
 /** Applies a validated patch to a row; fields the patch leaves out keep their stored value. */
@@ -193,8 +206,18 @@ export async function findRiskIds(db: Db, assessmentIds: readonly string[]): Pro
 export async function findImpactAssessment(db: Db, id: string): Promise<ImpactAssessment | undefined> {
   const row = await findAssessmentRow(db, id);
   if (!row) return undefined;
-  const [impacts, risks] = await Promise.all([findImpactRows(db, id), findRiskIds(db, [id])]);
-  return toImpactAssessment(row, impacts, risks.get(id) ?? []);
+  const [impacts, risks, classification] = await Promise.all([findImpactRows(db, id), findRiskIds(db, [id]), findLinkedClassification(db, row.classification_id)]);
+  return toImpactAssessment(row, impacts, risks.get(id) ?? [], classification);
+}
+
+async function findLinkedClassification(db: Db, id: string | null): Promise<LinkedClassification | null> {
+  if (id === null) return null;
+  const row = await db
+    .selectFrom('classifications')
+    .select(['id', 'number', 'status', 'tier', 'impact_level', 'stale', 'stale_since', 'stale_inputs'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toLinkedClassification(row) : null;
 }
 
 export async function replaceRiskLinks(trx: Db, assessmentId: string, riskIds: readonly string[]): Promise<void> {
@@ -257,19 +280,27 @@ export async function queryAssessments(
   limit: number,
   offset: number,
 ): Promise<{ items: ImpactAssessmentSummary[]; total: number }> {
-  let filtered = db.selectFrom('impact_assessments');
-  if (query.aiSystemId) filtered = filtered.where('ai_system_id', '=', query.aiSystemId);
-  if (query.status) filtered = filtered.where('status', '=', query.status);
-  if (query.fria !== undefined) filtered = filtered.where('fria', '=', query.fria ? 1 : 0);
+  let filtered = db.selectFrom('impact_assessments as a');
+  if (query.aiSystemId) filtered = filtered.where('a.ai_system_id', '=', query.aiSystemId);
+  if (query.status) filtered = filtered.where('a.status', '=', query.status);
+  if (query.fria !== undefined) filtered = filtered.where('a.fria', '=', query.fria ? 1 : 0);
   if (query.riskId) {
     const riskId = query.riskId;
-    filtered = filtered.where('id', 'in', (eb) => eb.selectFrom('impact_assessment_risks').select('assessment_id').where('risk_id', '=', riskId));
+    filtered = filtered.where('a.id', 'in', (eb) => eb.selectFrom('impact_assessment_risks').select('assessment_id').where('risk_id', '=', riskId));
   }
   const { key, order } = parseSort<ImpactAssessmentSortKey>(query.sort ?? 'createdAt');
 
   const [rows, count] = await Promise.all([
-    // The id breaks ties so that pages never overlap or skip a record.
-    filtered.selectAll().orderBy(sortColumns[key], order).orderBy('id').limit(limit).offset(offset).execute(),
+    filtered
+      .leftJoin('classifications as c', 'c.id', 'a.classification_id')
+      .selectAll('a')
+      .select(joinedClassificationColumns)
+      .orderBy(`a.${sortColumns[key]}`, order)
+      // The id breaks ties so that pages never overlap or skip a record.
+      .orderBy('a.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
     filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   const ids = rows.map((row) => row.id);

@@ -30,18 +30,38 @@ function checkerFor<T extends TSchema>(schema: T): TypeCheck<T> {
  */
 export function findProblems(schema: TSchema, value: unknown, prefix = ''): ErrorDetail[] {
   const unsafe = findUnsafeText(value, prefix);
-  const checker = checkerFor(schema);
-  if (checker.Check(value)) return unsafe;
-
-  const problems: ErrorDetail[] = [...unsafe];
   const reported = new Set(unsafe.map((problem) => problem.path));
+  return [...unsafe, ...findSchemaProblems(schema, value, prefix, reported)];
+}
+
+/** Lists the schema problems of `value`, skipping paths in `reported` and adding the paths it reports. */
+function findSchemaProblems(schema: TSchema, value: unknown, prefix: string, reported: Set<string>): ErrorDetail[] {
+  const checker = checkerFor(schema);
+  if (checker.Check(value)) return [];
+
+  const problems: ErrorDetail[] = [];
   for (const error of checker.Errors(value)) {
     const path = `${prefix}${error.path}` || '/';
     if (reported.has(path)) continue;
+    // When a union with one object alternative, such as a nullable object, receives an object,
+    // the problems lie in its fields, so they are reported there rather than as one union message.
+    const alternative = objectAlternativeFor(error.schema, error.value);
+    if (alternative) {
+      problems.push(...findSchemaProblems(alternative, error.value, path === '/' ? '' : path, reported));
+      continue;
+    }
     reported.add(path);
     problems.push({ path, message: describeProblem(path, explain(error.schema, error.value, error.message), error.value) });
   }
   return problems;
+}
+
+/** Returns the one object alternative of a union when `value` is a plain object, else undefined. */
+function objectAlternativeFor(schema: TSchema, value: unknown): TSchema | undefined {
+  const alternatives = schema.anyOf as TSchema[] | undefined;
+  if (!alternatives || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const objects = alternatives.filter((alternative) => alternative.type === 'object');
+  return objects.length === 1 ? objects[0] : undefined;
 }
 
 /** Rewords TypeBox's messages for blank strings and failed unions into what the value must be. */

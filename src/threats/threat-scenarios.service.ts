@@ -9,6 +9,7 @@ import { writeTransaction } from '../platform/database/transaction.js';
 import { AppError, notFound, validationFailed, type ErrorDetail } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { parseWith } from '../platform/validation.js';
+import { problemsOf } from '../risks/risk-checks.js';
 import { ensureRisksFor } from './risk-references.js';
 import { loadThreatModelForChange, saveChangedRecord } from './threat-model-changes.js';
 import { maxScenarios } from './threat-model.js';
@@ -34,7 +35,8 @@ type ScenarioFields = Partial<Pick<CreateScenario, 'threatRef' | 'assetKeys' | '
 /**
  * Checks the references of scenarios being written: their assets must belong to the model,
  * their threats must be items of the threat library, and their risks must exist and concern
- * the model's AI system or the whole organization.
+ * the model's AI system or the whole organization. Throws VALIDATION_FAILED listing every
+ * problem of every scenario.
  */
 async function checkScenarioReferences(
   trx: Db,
@@ -49,17 +51,21 @@ async function checkScenarioReferences(
       known.has(key) ? [] : [{ path: `${path}/assetKeys/${index}`, message: `names the asset "${key}", which the threat model does not have (${listed}); add the asset first` }],
     ),
   );
-  if (assetProblems.length > 0) throw validationFailed(assetProblems);
-
-  await requireThreatItems(
-    trx,
-    entries.flatMap(({ fields, path }) => (fields.threatRef === undefined ? [] : [{ ref: fields.threatRef, path: `${path}/threatRef` }])),
+  const threatProblems = await problemsOf(() =>
+    requireThreatItems(
+      trx,
+      entries.flatMap(({ fields, path }) => (fields.threatRef === undefined ? [] : [{ ref: fields.threatRef, path: `${path}/threatRef` }])),
+    ),
   );
-  await ensureRisksFor(
-    trx,
-    entries.flatMap(({ fields, path }) => (fields.riskIds ?? []).map((id, index) => ({ id, path: `${path}/riskIds/${index}` }))),
-    aiSystemId,
+  const riskProblems = await problemsOf(() =>
+    ensureRisksFor(
+      trx,
+      entries.flatMap(({ fields, path }) => (fields.riskIds ?? []).map((id, index) => ({ id, path: `${path}/riskIds/${index}` }))),
+      aiSystemId,
+    ),
   );
+  const problems = [...assetProblems, ...threatProblems, ...riskProblems];
+  if (problems.length > 0) throw validationFailed(problems);
 }
 
 /**

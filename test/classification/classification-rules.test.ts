@@ -64,7 +64,7 @@ describe('shipped classification rules', () => {
   });
 
   it('record the SHA-256 of each file', () => {
-    expect(rules.sources.euAiAct).toMatchObject({ id: 'eu-ai-act', version: '1' });
+    expect(rules.sources.euAiAct).toMatchObject({ id: 'eu-ai-act', version: '2' });
     expect(rules.sources.euAiAct.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(rules.sources.gdpr.sha256).not.toBe(rules.sources.euAiAct.sha256);
   });
@@ -103,6 +103,10 @@ describe('EU AI Act tier', () => {
     expect(point?.overriddenBy).toBeNull();
     expect(obligationIds(result)).toContain('Art 26(1)');
     expect(obligationIds(result)).toContain('Art 27');
+    expect(obligationIds(result)).toContain('Art 26(11)');
+    // The court staff use the tool but are not subject to it, and it identifies no one biometrically.
+    expect(obligationIds(result)).not.toContain('Art 26(7)');
+    expect(obligationIds(result)).not.toContain('Art 26(10)');
   });
 
   it('social scoring for public benefits is prohibited citing Art 5(1)(c)', () => {
@@ -130,7 +134,7 @@ describe('EU AI Act tier', () => {
   });
 
   it('narrow procedural task derogates from Annex III', () => {
-    const result = run({ ...baseline, 'annex-iii-use': ['recruitment-and-selection'], 'art-6-3-conditions': ['narrow-procedural-task'], profiling: 'no', 'deployer-sector': 'other' }, 'provider');
+    const result = run({ ...baseline, 'annex-iii-use': ['recruitment-and-selection'], 'art-6-3-conditions': ['narrow-procedural-task'], profiling: 'no', 'deployer-sector': 'other', 'workplace-use': 'no' }, 'provider');
     expect(result.euAiAct.tier).toBe('minimal');
     expect(result.euAiAct.annexIiiDerogationApplied).toBe(true);
     expect(result.euAiAct.trace.find((entry) => entry.citation === 'Annex III 4(a)')?.overriddenBy).toBe('art-6-3-derogation');
@@ -139,7 +143,7 @@ describe('EU AI Act tier', () => {
   });
 
   it('profiling keeps a derogated system high-risk', () => {
-    const result = run({ ...baseline, 'annex-iii-use': ['recruitment-and-selection'], 'art-6-3-conditions': ['narrow-procedural-task'], profiling: 'yes', 'deployer-sector': 'other' }, 'provider');
+    const result = run({ ...baseline, 'annex-iii-use': ['recruitment-and-selection'], 'art-6-3-conditions': ['narrow-procedural-task'], profiling: 'yes', 'deployer-sector': 'other', 'workplace-use': 'no' }, 'provider');
     expect(result.euAiAct.tier).toBe('high-risk');
     expect(result.euAiAct.annexIiiDerogationApplied).toBe(false);
     expect(citations(result)).toContain('Art 6(3), third subparagraph');
@@ -150,7 +154,7 @@ describe('EU AI Act tier', () => {
   });
 
   it('Annex I needs a third-party conformity assessment', () => {
-    const withNotifiedBody = run({ ...baseline, 'annex-i-product': ['medical-devices'], 'annex-i-third-party-assessment': 'yes' }, 'provider');
+    const withNotifiedBody = run({ ...baseline, 'annex-i-product': ['medical-devices'], 'annex-i-third-party-assessment': 'yes', 'workplace-use': 'no' }, 'provider');
     expect(withNotifiedBody.euAiAct.tier).toBe('high-risk');
     expect(withNotifiedBody.euAiAct.highRiskRoutes).toEqual(['annex-i']);
     const entry = withNotifiedBody.euAiAct.trace.find((candidate) => candidate.rule === 'annex-i-section-a')!;
@@ -162,7 +166,7 @@ describe('EU AI Act tier', () => {
   });
 
   it('provider and deployer obligations differ', () => {
-    const answers = { ...baseline, 'annex-iii-use': ['recruitment-and-selection'], 'art-6-3-conditions': ['none'], 'deployer-sector': 'other' };
+    const answers = { ...baseline, 'annex-iii-use': ['recruitment-and-selection'], 'art-6-3-conditions': ['none'], 'deployer-sector': 'other', 'workplace-use': 'no' };
     const provider = obligationIds(run(answers, 'provider'));
     const deployer = obligationIds(run(answers, 'deployer'));
     expect(provider).toEqual(expect.arrayContaining(['Art 9', 'Art 10', 'Art 11', 'Art 16(a)', 'Art 17(1)(a)', 'Art 43', 'Art 47', 'Art 48', 'Art 49(1)', 'Art 72', 'Art 73']));
@@ -179,14 +183,14 @@ describe('EU AI Act tier', () => {
   });
 
   it('credit scoring needs a FRIA from any deployer', () => {
-    const answers = { ...baseline, 'annex-iii-use': ['creditworthiness'], 'art-6-3-conditions': ['none'], 'deployer-sector': 'other' };
+    const answers = { ...baseline, 'annex-iii-use': ['creditworthiness'], 'art-6-3-conditions': ['none'], 'deployer-sector': 'other', 'workplace-use': 'no' };
     const result = run(answers, 'deployer');
     expect(result.euAiAct.obligations.find((obligation) => obligation.ref === 'eu-ai-act:Art 27')?.because).toEqual(['Art 27(1)']);
   });
 
   it('reports transparency duties of a high-risk system', () => {
     const result = run(
-      { ...baseline, 'annex-iii-use': ['emotion-recognition'], 'art-6-3-conditions': ['none'], 'deployer-sector': 'other', 'transparency-duties': ['emotion-recognition-or-biometric-categorisation'] },
+      { ...baseline, 'annex-iii-use': ['emotion-recognition'], 'art-6-3-conditions': ['none'], 'deployer-sector': 'other', 'workplace-use': 'no', 'transparency-duties': ['emotion-recognition-or-biometric-categorisation'] },
       'deployer',
     );
     expect(result.euAiAct.tier).toBe('high-risk');
@@ -209,6 +213,81 @@ describe('EU AI Act tier', () => {
     expect(result.euAiAct.generalPurposeModel).toEqual({ provider: true, systemicRisk: false });
     expect(citations(result)).toEqual(['Art 53(2)', 'Art 4']);
     expect(obligationIds(result)).toEqual(['Art 4', 'Art 53(1)(c)', 'Art 53(1)(d)']);
+  });
+});
+
+describe('EU AI Act deployer duties', () => {
+  const deployerOf = (use: string, extra: Record<string, unknown> = {}) => ({
+    ...baseline,
+    'annex-iii-use': [use],
+    'art-6-3-conditions': ['none'],
+    'deployer-sector': 'other',
+    'workplace-use': 'no',
+    ...extra,
+  });
+
+  it('Art 26(7) only for employers at work', () => {
+    const employer = run(deployerOf('worker-management', { 'workplace-use': 'yes' }));
+    expect(employer.euAiAct.tier).toBe('high-risk');
+    expect(employer.euAiAct.obligations.find((obligation) => obligation.ref === 'eu-ai-act:Art 26(7)')?.because).toEqual(['Art 26(7)']);
+    expect(employer.euAiAct.trace.find((entry) => entry.citation === 'Art 26(7)')?.answers).toEqual([
+      { question: 'workplace-use', options: ['yes'], labels: [expect.stringContaining('workers')], cites: [] },
+    ]);
+
+    const nonEmployer = run(deployerOf('worker-management'));
+    expect(nonEmployer.euAiAct.tier).toBe('high-risk');
+    expect(obligationIds(nonEmployer)).not.toContain('Art 26(7)');
+    expect(obligationIds(nonEmployer)).toEqual(expect.arrayContaining(['Art 26(1)', 'Art 26(2)', 'Art 26(5)', 'Art 26(12)']));
+    expect(citations(nonEmployer)).not.toContain('Art 26(7)');
+
+    // Only deployers carry the duty, and only for a high-risk system.
+    expect(obligationIds(run(deployerOf('worker-management', { 'workplace-use': 'yes' }), 'provider'))).not.toContain('Art 26(7)');
+    const derogated = run(deployerOf('worker-management', { 'art-6-3-conditions': ['preparatory-task'], profiling: 'no', 'workplace-use': 'yes' }));
+    expect(derogated.euAiAct.tier).toBe('minimal');
+    expect(obligationIds(derogated)).not.toContain('Art 26(7)');
+  });
+
+  it('Art 26(7) asked for Annex I products', () => {
+    const machinery = { ...baseline, 'annex-i-product': ['machinery'], 'annex-i-third-party-assessment': 'yes' };
+    expect(rejection(machinery).details.map((detail) => detail.path)).toEqual(['/answers/workplace-use']);
+    expect(obligationIds(run({ ...machinery, 'workplace-use': 'yes' }))).toContain('Art 26(7)');
+    expect(obligationIds(run({ ...machinery, 'workplace-use': 'no' }))).not.toContain('Art 26(7)');
+
+    // A minimal-risk system is not asked.
+    expect(rejection({ ...baseline, 'workplace-use': 'no' }).details[0]!.path).toBe('/answers/workplace-use');
+  });
+
+  it('Art 26(10) only for post-remote identification', () => {
+    const identification = deployerOf('remote-biometric-identification');
+    expect(rejection(identification).details.map((detail) => detail.path)).toEqual(['/answers/post-remote-biometric-identification']);
+    const investigation = run({ ...identification, 'post-remote-biometric-identification': 'yes' });
+    expect(investigation.euAiAct.obligations.find((obligation) => obligation.ref === 'eu-ai-act:Art 26(10)')?.because).toEqual(['Art 26(10)']);
+    expect(obligationIds(run({ ...identification, 'post-remote-biometric-identification': 'no' }))).not.toContain('Art 26(10)');
+    expect(obligationIds(run(deployerOf('criminal-profiling')))).not.toContain('Art 26(10)');
+    expect(rejection(deployerOf('criminal-profiling', { 'post-remote-biometric-identification': 'yes' })).details[0]!.path).toBe('/answers/post-remote-biometric-identification');
+  });
+
+  it('Art 26(8) and 26(11) only under Annex III', () => {
+    const product = run({ ...baseline, 'annex-i-product': ['medical-devices'], 'annex-i-third-party-assessment': 'yes', 'workplace-use': 'no' });
+    expect(product.euAiAct.tier).toBe('high-risk');
+    expect(obligationIds(product)).toContain('Art 26(1)');
+    expect(obligationIds(product)).not.toContain('Art 26(11)');
+
+    // Annex III point 2 systems are safety components: no notice to people, no FRIA, no EU database entry.
+    const infrastructure = run(deployerOf('critical-infrastructure-safety', { 'deployer-sector': 'public-authority' }));
+    expect(infrastructure.euAiAct.tier).toBe('high-risk');
+    expect(obligationIds(infrastructure)).toContain('Art 26(1)');
+    for (const id of ['Art 26(8)', 'Art 26(11)', 'Art 27', 'Art 49(3)']) expect(obligationIds(infrastructure)).not.toContain(id);
+
+    const benefits = run(deployerOf('public-benefits-eligibility', { 'deployer-sector': 'public-authority' }));
+    expect(obligationIds(benefits)).toEqual(expect.arrayContaining(['Art 26(8)', 'Art 26(11)', 'Art 27', 'Art 49(3)']));
+  });
+
+  it('Art 27 only for public-service and credit deployers', () => {
+    expect(obligationIds(run(deployerOf('education-admission', { 'deployer-sector': 'public-service-provider' })))).toContain('Art 27');
+    expect(obligationIds(run(deployerOf('education-admission')))).not.toContain('Art 27');
+    expect(obligationIds(run(deployerOf('life-health-insurance-pricing')))).toContain('Art 27');
+    expect(obligationIds(run(deployerOf('life-health-insurance-pricing'), 'provider'))).not.toContain('Art 27');
   });
 });
 
@@ -342,7 +421,7 @@ describe('answer checks', () => {
     expect(rejection({ ...baseline, profiling: 'no' }).details).toEqual([
       { path: '/answers/profiling', message: 'question profiling is not asked because it applies only when annex-iii-use is not none and art-6-3-conditions is not none; remove this answer' },
     ]);
-    expect(rejection({ ...baseline, 'annex-iii-use': ['creditworthiness'] }).details.map((detail) => detail.path)).toEqual(['/answers/art-6-3-conditions', '/answers/deployer-sector']);
+    expect(rejection({ ...baseline, 'annex-iii-use': ['creditworthiness'] }).details.map((detail) => detail.path)).toEqual(['/answers/art-6-3-conditions', '/answers/deployer-sector', '/answers/workplace-use']);
   });
 
   it('reject none combined with other options', () => {

@@ -72,7 +72,7 @@ describe.each(databaseKinds)('classification API on %s', (kind) => {
     expect(draft).toMatchObject({ aiSystemId: systemId, number: 1, status: 'draft', tier, role: fields.organizationRole, roleSource: 'ai_system', stale: false });
     expect(draft.result.euAiAct.trace.map((entry: { citation: string }) => entry.citation)).toContain(citation);
     expect(draft.inputs).toMatchObject({ purpose: `${example} purpose`, autonomy: fields.autonomy, organizationRole: fields.organizationRole });
-    expect(draft.result.rules.euAiAct).toMatchObject({ id: 'eu-ai-act', version: '1' });
+    expect(draft.result.rules.euAiAct).toMatchObject({ id: 'eu-ai-act', version: '2' });
 
     const read = await server.as('internal_auditor')('GET', `/api/classifications/${draft.id}`);
     expect(read.json()).toEqual(draft);
@@ -172,6 +172,7 @@ describe.each(databaseKinds)('classification API on %s', (kind) => {
 
     const changed = await server.as('ai_system_owner')('PATCH', `/api/ai-systems/${systemId}`, { body: { deploymentEnvironments: ['staging', 'production'] } });
     expect(changed.statusCode).toBe(200);
+    expect(changed.json().classification).toMatchObject({ id: firstClassification['compas-recidivism'], stale: true, staleInputs: ['deploymentEnvironments'] });
 
     const view = await classificationOf(systemId);
     expect(view.current).toMatchObject({ stale: true, staleInputs: ['deploymentEnvironments'] });
@@ -203,6 +204,50 @@ describe.each(databaseKinds)('classification API on %s', (kind) => {
     expect(stale.items.map((item: { aiSystemName: string }) => item.aiSystemName)).toEqual(['compas-recidivism']);
     const open = (await server.as('internal_auditor')('GET', '/api/classification-reviews?status=open')).json();
     expect(open.items.map((item: { id: string }) => item.id)).toEqual([review.id]);
+  });
+
+  it('shows and filters stale AI systems', async () => {
+    const systemId = systems['compas-recidivism']!;
+    const view = await classificationOf(systemId);
+    const read = await server.as('internal_auditor')('GET', `/api/ai-systems/${systemId}`);
+    expect(read.statusCode).toBe(200);
+    expect(read.json().classification).toEqual({
+      id: firstClassification['compas-recidivism'],
+      number: 1,
+      status: 'approved',
+      tier: 'high-risk',
+      impactLevel: 'critical',
+      stale: true,
+      staleSince: view.current.staleSince,
+      staleInputs: ['deploymentEnvironments'],
+    });
+
+    const list = (await server.as('internal_auditor')('GET', '/api/ai-systems?sort=name')).json();
+    const listed = Object.fromEntries(list.items.map((item: { name: string; classification: { tier: string; stale: boolean } | null }) => [item.name, item.classification]));
+    expect(listed['compas-recidivism']).toEqual(read.json().classification);
+    expect(listed['spam-filter']).toMatchObject({ tier: 'minimal', stale: false, staleSince: null, staleInputs: [] });
+
+    const names = async (query: string) => {
+      const response = await server.as('internal_auditor')('GET', `/api/ai-systems?${query}`);
+      expect(response.statusCode, response.body).toBe(200);
+      return { names: response.json().items.map((item: { name: string }) => item.name), total: response.json().total };
+    };
+    expect(await names('classificationStale=true')).toEqual({ names: ['compas-recidivism'], total: 1 });
+    expect(await names('classificationStale=false')).toEqual({ names: ['customer-service-chatbot', 'social-scoring', 'spam-filter'], total: 3 });
+    expect(await names('classificationTier=high-risk')).toEqual({ names: ['compas-recidivism'], total: 1 });
+    expect(await names('classificationStale=false&classificationTier=high-risk')).toEqual({ names: [], total: 0 });
+    expect(await names('classificationStale=true&q=COMPAS&sort=-name')).toEqual({ names: ['compas-recidivism'], total: 1 });
+
+    const unclassified = await createSystem('unclassified');
+    expect((await server.as('internal_auditor')('GET', `/api/ai-systems/${unclassified}`)).json().classification).toBeNull();
+    expect((await names('q=unclassified')).names).toEqual(['unclassified']);
+    expect((await names('classificationStale=false&q=unclassified')).names).toEqual([]);
+    const deleted = await admin()('DELETE', `/api/ai-systems/${unclassified}`);
+    expect(deleted.statusCode).toBe(204);
+
+    const badTier = await server.as('internal_auditor')('GET', '/api/ai-systems?classificationTier=severe');
+    expect(badTier.statusCode).toBe(400);
+    expect(badTier.json().error.details[0].path).toBe('querystring:/classificationTier');
   });
 
   it('extends the open review on another change', async () => {

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAiSystem } from '../../src/ai-systems/ai-systems.service.js';
+import { createAiSystem, updateAiSystem } from '../../src/ai-systems/ai-systems.service.js';
+import { approveClassification, createClassificationDraft } from '../../src/classification/classifications.service.js';
 import { runCli } from '../support/cli.js';
 import { callerWith, testContext } from '../support/context.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { examplesDirectory } from './rules-fixtures.js';
+import { exampleAnswers, examplesDirectory } from './rules-fixtures.js';
 
 const example = (name: string) => path.join(examplesDirectory, `${name}.yaml`);
 
@@ -36,11 +37,13 @@ describe.each(databaseKinds)('CLI classify on %s', (kind) => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('EU AI Act tier: high-risk through Annex III\n');
     expect(result.stdout).toMatch(/\n {2}Annex III 6\(d\) +Risk of offending or re-offending: high-risk through Annex III\n {6}annex-iii-use: offending-risk-assessment\n/);
-    expect(result.stdout).toContain('Obligations for the deployer (16):');
+    expect(result.stdout).toContain('Obligations for the deployer (14):');
+    expect(result.stdout).toMatch(/\n {2}eu-ai-act:Art 26\(11\) +Informing affected persons {2}\(Art 26\(11\)\)\n/);
+    expect(result.stdout).not.toContain('eu-ai-act:Art 26(7)');
     expect(result.stdout).toMatch(/\n {2}eu-ai-act:Art 26\(1\) +Use in line with the instructions for use {2}\(High-risk tier\)\n/);
     expect(result.stdout).toContain('GDPR: DPIA required; Art 22 does not apply');
     expect(result.stdout).toContain('Internal impact level: critical (14 of 19 points; high from 7, critical from 12; built-in rules)');
-    expect(result.stdout).toContain('Nothing was stored');
+    expect(result.stdout).toContain('\nApproved classification in force: none\n\nNothing was stored');
     expect(await classificationCount()).toBe(0);
   });
 
@@ -108,5 +111,24 @@ describe.each(databaseKinds)('CLI classify on %s', (kind) => {
     const missingFile = await runCli(database, ['classify', 'Twin', '--answers', path.join(database.settings.dataDir, 'absent.yaml')]);
     expect(missingFile.exitCode).toBe(2);
     expect(await classificationCount()).toBe(1);
+  });
+
+  it('shows a stale approved classification', async () => {
+    const ctx = testContext(database);
+    const mailFilter = await database.db.selectFrom('ai_systems').select('id').where('name', '=', 'Mail filter').executeTakeFirstOrThrow();
+    const draft = await createClassificationDraft(ctx, callerWith(['risk_owner'], 'drafter'), mailFilter.id, { answers: exampleAnswers('spam-filter') });
+    await approveClassification(ctx, callerWith(['risk_owner'], 'approver'), draft.id, {});
+
+    const current = await runCli(database, ['classify', 'Mail filter', '--answers', example('spam-filter')]);
+    expect(current.exitCode).toBe(0);
+    expect(current.stdout).toContain(`\nApproved classification in force: 1 (minimal, impact level ${draft.impactLevel}), up to date\n`);
+
+    await updateAiSystem(ctx, callerWith(['administrator'], 'admin'), mailFilter.id, { deploymentEnvironments: ['production'] });
+    const stale = await runCli(database, ['classify', 'Mail filter', '--answers', example('spam-filter')]);
+    expect(stale.exitCode).toBe(0);
+    const staleSince = (await database.db.selectFrom('classifications').select('stale_since').where('id', '=', draft.id).executeTakeFirstOrThrow()).stale_since;
+    expect(stale.stdout).toContain(
+      `\nApproved classification in force: 1 (minimal, impact level ${draft.impactLevel}), stale since ${staleSince} because deploymentEnvironments changed; approve a new classification to replace it\n`,
+    );
   });
 });

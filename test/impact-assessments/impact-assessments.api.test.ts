@@ -381,8 +381,31 @@ describe.each(databaseKinds)('impact assessments API on %s', (kind) => {
     const linked = await server.as('ai_system_owner')('PATCH', `/api/impact-assessments/${draft.id}`, { body: { classificationId: permitClassification } });
     expect(linked.statusCode, linked.body).toBe(200);
     expect(linked.json().classificationId).toBe(permitClassification);
+    const stored = (await server.as('internal_auditor')('GET', `/api/classifications/${permitClassification}`)).json();
+    expect(linked.json().classification).toEqual({
+      id: permitClassification,
+      number: stored.number,
+      status: 'draft',
+      tier: 'minimal',
+      impactLevel: stored.impactLevel,
+      stale: false,
+      staleSince: null,
+      staleInputs: [],
+    });
+
+    // A change to an input the classification used shows on the assessment that relies on it.
+    const changed = await server.as('administrator')('PATCH', `/api/ai-systems/${otherSystemId}`, { body: { purpose: 'Issues parking permits to residents' } });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const read = (await server.as('internal_auditor')('GET', `/api/impact-assessments/${draft.id}`)).json();
+    expect(read.classification).toMatchObject({ id: permitClassification, stale: true, staleInputs: ['purpose'] });
+    expect(read.classification.staleSince).toEqual(expect.any(String));
+    const listed = (await server.as('internal_auditor')('GET', `/api/impact-assessments?aiSystemId=${otherSystemId}&status=draft`)).json().items[0];
+    expect(listed.classification).toEqual(read.classification);
+
     const unlinked = await server.as('ai_system_owner')('PATCH', `/api/impact-assessments/${draft.id}`, { body: { classificationId: null } });
     expect(unlinked.json().classificationId).toBeNull();
+    expect(unlinked.json().classification).toBeNull();
+    expect((await server.as('internal_auditor')('GET', `/api/impact-assessments?aiSystemId=${otherSystemId}&status=draft`)).json().items[0].classification).toBeNull();
   });
 
   it('rejects bad input and writes nothing', async () => {

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/platform/audit/verify.js';
 import type { Role } from '../../src/platform/auth/roles.js';
-import { testContext } from '../support/context.js';
+import { AppError } from '../../src/platform/errors.js';
+import type { CreateRisk } from '../../src/risks/risk.schemas.js';
+import { createRisk as createRiskWithService } from '../../src/risks/risks.service.js';
+import { callerWith, testContext } from '../support/context.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { evidenceForm } from '../evidence/multipart.js';
@@ -114,7 +117,7 @@ describe.each(databaseKinds)('risk register API on %s', (kind) => {
   it('rejects ratings off the scale and statuses the ratings do not allow', async () => {
     const offScale = await server.as('risk_owner')('POST', '/api/risks', { body: riskBody(ownerId, { inherent: { likelihood: 6, impact: 2 } }) });
     expect(offScale.statusCode).toBe(400);
-    expect(offScale.json().error.details[0].path).toBe('/inherent/likelihood');
+    expect(offScale.json().error.details).toEqual([{ path: '/inherent/likelihood', message: 'must be 5 or less (received 6)' }]);
 
     const residualOnly = await server.as('risk_owner')('POST', '/api/risks', { body: riskBody(ownerId, { residual: { likelihood: 2, impact: 2 } }) });
     expect(residualOnly.statusCode).toBe(400);
@@ -127,6 +130,29 @@ describe.each(databaseKinds)('risk register API on %s', (kind) => {
     const accepted = await server.as('risk_owner')('POST', '/api/risks', { body: riskBody(ownerId, { inherent: { likelihood: 2, impact: 2 }, status: 'accepted' }) });
     expect(accepted.statusCode).toBe(400);
     expect(accepted.json().error.details[0].path).toBe('/status');
+  });
+
+  it('reports nullable ratings by field', async () => {
+    const response = await server.as('risk_owner')('POST', '/api/risks', {
+      body: riskBody(ownerId, { inherent: { likelihood: 0, impact: 9 }, residual: { likelihood: 2 } }),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([
+      { path: '/inherent/likelihood', message: 'must be 1 or more (received 0)' },
+      { path: '/inherent/impact', message: 'must be 5 or less (received 9)' },
+      { path: '/residual/impact', message: 'is required' },
+    ]);
+
+    const wrongType = await server.as('risk_owner')('POST', '/api/risks', { body: riskBody(ownerId, { inherent: 'high' }) });
+    expect(wrongType.statusCode).toBe(400);
+    expect(wrongType.json().error.details).toEqual([{ path: '/inherent', message: 'must be of type object, or null (received "high")' }]);
+
+    // The services check their input again, with the same paths, for callers other than the API.
+    const rejected = await createRiskWithService(testContext(database, clock), callerWith(['risk_owner']), riskBody(ownerId, { inherent: { likelihood: 0, impact: 9 } }) as CreateRisk).catch(
+      (error: AppError) => error,
+    );
+    expect(rejected).toBeInstanceOf(AppError);
+    expect((rejected as AppError).details.map((detail) => detail.path)).toEqual(['/inherent/likelihood', '/inherent/impact']);
   });
 
   it('rejects an appetite outside the scale and writes nothing', async () => {

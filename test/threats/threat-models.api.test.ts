@@ -160,6 +160,39 @@ describe.each(databaseKinds)('threat models API on %s', (kind) => {
     expect(noAssets.json().error.details[0].path).toBe('/assetKeys');
   });
 
+  it('lists every invalid scenario field', async () => {
+    const model = await createModel(await newSystem('Speech transcriber'));
+    const added = await server.as('risk_owner')('POST', `/api/threat-models/${model.id}/scenarios`, {
+      body: { threatRef: 'mitre-atlas:AML.T9999', assetKeys: ['model', 'microphone'], riskIds: ['no-such-risk', otherSystemRiskId] },
+    });
+    expect(added.statusCode).toBe(400);
+    expect(added.json().error.details.map((detail: { path: string }) => detail.path)).toEqual(['/assetKeys/1', '/threatRef', '/riskIds/0', '/riskIds/1']);
+
+    const scenario = (
+      await server.as('risk_owner')('POST', `/api/threat-models/${model.id}/scenarios`, { body: { threatRef: 'owasp-ml-top10:ML01', assetKeys: ['model'] } })
+    ).json().scenario;
+    const changed = await server.as('risk_owner')('PATCH', `/api/threat-models/${model.id}/scenarios/${scenario.id}`, {
+      body: { threatRef: 'iso42001:A.6.2.4', assetKeys: ['microphone'], riskIds: ['no-such-risk'] },
+    });
+    expect(changed.statusCode).toBe(400);
+    expect(changed.json().error.details.map((detail: { path: string }) => detail.path)).toEqual(['/assetKeys/0', '/threatRef', '/riskIds/0']);
+
+    const system = await newSystem('Meeting summarizer');
+    const created = await server.as('risk_owner')('POST', '/api/threat-models', {
+      body: {
+        aiSystemId: system,
+        assets,
+        scenarios: [
+          { threatRef: 'owasp-ml-top10:ML01', assetKeys: ['microphone'] },
+          { threatRef: 'mitre-atlas:AML.T9999', assetKeys: ['model'], riskIds: ['no-such-risk'] },
+        ],
+      },
+    });
+    expect(created.statusCode).toBe(400);
+    expect(created.json().error.details.map((detail: { path: string }) => detail.path)).toEqual(['/scenarios/0/assetKeys/0', '/scenarios/1/threatRef', '/scenarios/1/riskIds/0']);
+    expect(await database.db.selectFrom('threat_models').select('id').where('ai_system_id', '=', system).executeTakeFirst()).toBeUndefined();
+  });
+
   it('rejects repeated keys and bad kinds', async () => {
     const system = await newSystem('Image triage');
     const repeated = await server.as('risk_owner')('POST', '/api/threat-models', {

@@ -3,7 +3,8 @@ import YAML from 'yaml';
 import { organizationRoles, type OrganizationRole } from '../../ai-systems/ai-system.js';
 import type { ClassificationInputs } from '../../classification/inputs.js';
 import type { ClassificationResult } from '../../classification/classify.js';
-import { createClassificationDraft, previewClassification } from '../../classification/classifications.service.js';
+import type { ClassificationSummary } from '../../classification/classification.schemas.js';
+import { createClassificationDraft, getAiSystemClassification, previewClassification } from '../../classification/classifications.service.js';
 import type { TraceEntry } from '../../classification/eu-ai-act.js';
 import type { Db } from '../../platform/database/connection.js';
 import { AppError } from '../../platform/errors.js';
@@ -44,6 +45,7 @@ export function registerClassifyCommand(program: Command, globals: () => GlobalO
             return;
           }
           process.stdout.write(renderClassification(target.name, target.id, draft.inputs, draft.result));
+          process.stdout.write(renderCurrentClassification((await getAiSystemClassification(ctx, caller, target.id)).current));
           process.stdout.write(`\nSaved as draft classification ${draft.number} (id ${draft.id}); a risk owner other than ${caller.username} must approve it.\n`);
           return;
         }
@@ -53,6 +55,7 @@ export function registerClassifyCommand(program: Command, globals: () => GlobalO
           return;
         }
         process.stdout.write(renderClassification(target.name, target.id, preview.inputs, preview.result));
+        process.stdout.write(renderCurrentClassification((await getAiSystemClassification(ctx, caller, target.id)).current));
         process.stdout.write('\nNothing was stored; add --save to record this as a draft classification.\n');
       } finally {
         await ctx.close();
@@ -131,6 +134,16 @@ export function renderClassification(name: string, id: string, inputs: Classific
   for (const contribution of impact.contributions) lines.push(`  ${contribution.factor} = ${contribution.option}: ${contribution.points} point(s)`);
   for (const escalation of impact.escalations) lines.push(`  escalation ${escalation.rule}: at least ${escalation.level}. ${escalation.summary}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Renders the approved classification in force as text, so that the terminal shows whether it is stale next to the new result. */
+export function renderCurrentClassification(current: ClassificationSummary | null): string {
+  if (!current) return '\nApproved classification in force: none\n';
+  // A CHECK constraint keeps staleSince set on every stale classification.
+  const state = current.stale
+    ? `stale since ${current.staleSince!} because ${current.staleInputs.join(', ')} changed; approve a new classification to replace it`
+    : 'up to date';
+  return `\nApproved classification in force: ${current.number} (${current.tier}, impact level ${current.impactLevel}), ${state}\n`;
 }
 
 function renderTrace(trace: readonly TraceEntry[]): string[] {

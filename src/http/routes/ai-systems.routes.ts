@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import {
-  AiSystem,
   AiSystemListQuery,
+  AiSystemWithClassification,
   CreateAiSystem,
   LifecycleTransition,
   LifecycleTransitionRequest,
@@ -30,9 +30,9 @@ export const aiSystemRoutes: RouteModule = (app, ctx) => {
     {
       schema: {
         tags,
-        summary: 'List AI systems with filters, sorting and pagination',
+        summary: 'List AI systems with filters, sorting and pagination, each with its current classification and stale flag',
         querystring: AiSystemListQuery,
-        response: { 200: Page(AiSystem), ...commonErrors },
+        response: { 200: Page(AiSystemWithClassification), ...commonErrors },
       },
     },
     async (request) => listAiSystems(ctx, callerOf(request), request.query),
@@ -46,7 +46,7 @@ export const aiSystemRoutes: RouteModule = (app, ctx) => {
         summary: 'Register an AI system',
         body: CreateAiSystem,
         querystring: ReasonQuery,
-        response: { 201: AiSystem, ...changeErrors },
+        response: { 201: AiSystemWithClassification, ...changeErrors },
       },
     },
     async (request, reply) => {
@@ -59,7 +59,7 @@ export const aiSystemRoutes: RouteModule = (app, ctx) => {
   app.get(
     '/api/ai-systems/:id',
     {
-      schema: { tags, summary: 'Read one AI system', params: IdParams, response: { 200: AiSystem, 404: ErrorResponse, ...commonErrors } },
+      schema: { tags, summary: 'Read one AI system', params: IdParams, response: { 200: AiSystemWithClassification, 404: ErrorResponse, ...commonErrors } },
     },
     async (request, reply) => {
       const system = await getAiSystem(ctx, callerOf(request), request.params.id);
@@ -77,7 +77,7 @@ export const aiSystemRoutes: RouteModule = (app, ctx) => {
         params: IdParams,
         querystring: ReasonQuery,
         body: UpdateAiSystem,
-        response: { 200: AiSystem, ...changeErrors },
+        response: { 200: AiSystemWithClassification, ...changeErrors },
       },
     },
     async (request, reply) => {
@@ -119,7 +119,7 @@ export const aiSystemRoutes: RouteModule = (app, ctx) => {
         summary: 'Move an AI system to another lifecycle stage, with the reason',
         params: IdParams,
         body: LifecycleTransitionRequest,
-        response: { 201: Type.Object({ aiSystem: AiSystem, transition: LifecycleTransition }), ...changeErrors },
+        response: { 201: Type.Object({ aiSystem: AiSystemWithClassification, transition: LifecycleTransition }), ...changeErrors },
       },
     },
     async (request, reply) => {
