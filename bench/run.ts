@@ -6,18 +6,19 @@ import { benchmarkAuditVerify } from './audit-verify.js';
 import { benchmarkConcurrentLoad } from './concurrent-load.js';
 import { benchmarkEvidenceUpload } from './evidence-upload.js';
 import { benchmarkListLatency } from './list-latency.js';
+import { benchmarkDrift, benchmarkFairness } from './measurement/benchmark.js';
 import { benchmarkSoaExport } from './soa-export.js';
 import { benchmarkVerifyVariants } from './verify-variants.js';
 import { ensureSeeded } from './seed.js';
 
 /*
  * Runs the benchmarks that docs/benchmarks.md records. Usage:
- *   npm run bench -- [list|verify|verify-variants|load|evidence|soa|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--data-dir DIR]
+ *   npm run bench -- [list|verify|verify-variants|load|evidence|soa|drift|fairness|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--rows N] [--data-dir DIR]
  * The seeded database is kept in the data directory and reused while its size matches.
  */
 
-const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|evidence|soa|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--data-dir DIR]';
-const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'evidence', 'soa', 'all'] as const;
+const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|evidence|soa|drift|fairness|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--rows N] [--data-dir DIR]';
+const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'evidence', 'soa', 'drift', 'fairness', 'all'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 /** Prints a usage error and exits with 2, as the custos CLI does for usage errors. */
@@ -38,6 +39,7 @@ const options = {
   requests: { type: 'string', default: '2000' },
   duration: { type: 'string', default: '30' },
   runs: { type: 'string', default: '3' },
+  rows: { type: 'string' },
   'data-dir': { type: 'string', default: path.join(repositoryRoot, '.bench') },
 } as const;
 let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: typeof options }>>;
@@ -58,7 +60,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 log(`Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown model'}), Node.js ${process.version}, load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 
-if (selected !== 'load' && selected !== 'evidence' && selected !== 'soa') {
+if (!['load', 'evidence', 'soa', 'drift', 'fairness'].includes(selected)) {
   const seeded = await ensureSeeded(path.join(dataDir, 'seeded'), size, log);
   if (selected === 'list' || selected === 'all') {
     log(`\n== GET /api/ai-systems on SQLite, ${size.systems} systems and ${size.events} events ==`);
@@ -90,4 +92,16 @@ if (selected === 'evidence' || selected === 'all') {
 if (selected === 'soa' || selected === 'all') {
   log('\n== Statement of Applicability export of 38 Annex A and 200 additional controls to XLSX, against CSV, on SQLite ==');
   await benchmarkSoaExport({ additionalControls: 200, runs: positiveInteger('runs', values.runs) }, log);
+}
+
+if (selected === 'drift' || selected === 'all') {
+  const rows = values.rows === undefined ? 1_000_000 : positiveInteger('rows', values.rows);
+  log(`\n== Drift report over two files of ${rows} rows x 20 columns, against a bare DuckDB scan and pandas + SciPy ==`);
+  await benchmarkDrift({ directory: path.join(dataDir, 'measurement'), rows, runs: positiveInteger('runs', values.runs) }, log);
+}
+
+if (selected === 'fairness' || selected === 'all') {
+  const rows = values.rows === undefined ? 10_000_000 : positiveInteger('rows', values.rows);
+  log(`\n== Fairness over ${rows} rows with two sensitive attributes ==`);
+  await benchmarkFairness({ directory: path.join(dataDir, 'measurement'), rows, runs: positiveInteger('runs', values.runs) }, log);
 }

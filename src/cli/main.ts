@@ -4,10 +4,12 @@ import { isAppError, type AppError, type ErrorDetail } from '../platform/errors.
 import { custosVersion } from '../platform/version.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCatalogueCommands } from './commands/catalogue.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerDatasetCommands } from './commands/datasets.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerInventoryCommands } from './commands/inventory.js';
+import { registerMeasureCommands } from './commands/measure.js';
 import { registerRiskCommands } from './commands/risks.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSoaCommands } from './commands/soa.js';
@@ -44,6 +46,8 @@ registerCatalogueCommands(program, globals);
 registerSoaCommands(program, globals);
 registerClassifyCommand(program, globals);
 registerRiskCommands(program, globals);
+registerCheckCommand(program, globals);
+registerMeasureCommands(program);
 
 // A reader that stops early (`custos audit export | head`) closes the pipe. The output then ends
 // quietly, as it does for other command-line tools, instead of raising EPIPE as an error.

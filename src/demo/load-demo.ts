@@ -11,6 +11,7 @@ import { readMappingText } from '../inventory/inventory-mapping.js';
 import { decodeUtf8, detectFormat } from '../inventory/inventory-source.js';
 import { fingerprintCompasData, insertCompasLineage } from './compas-lineage.js';
 import { discardDemoGovernance, insertDemoGovernance, prepareDemoGovernance, recordDemoMeasurements, type InsertedGovernance } from './demo-governance.js';
+import { insertDemoMeasurement, prepareDemoMeasurement } from './demo-measurements.js';
 import { recordDemoOrganization } from './demo-organization.js';
 
 /**
@@ -45,6 +46,7 @@ export async function loadDemoIfEmpty(ctx: ServiceContext): Promise<{ aiSystems:
   if (await hasAiSystems(ctx.database.db)) return null;
   const imports = demoFiles.map(prepareDemoFile);
   const compasFingerprint = await fingerprintCompasData(examplesDirectory);
+  const compasMeasurement = await prepareDemoMeasurement(examplesDirectory);
   const governance = await prepareDemoGovernance(ctx);
 
   let loaded: { aiSystems: number; governance: InsertedGovernance | null } | null;
@@ -65,6 +67,7 @@ export async function loadDemoIfEmpty(ctx: ServiceContext): Promise<{ aiSystems:
       }
       if (compasSystemId === undefined) throw new AppError('INTERNAL', `The demo file ${compasSystemFile} created no AI system; reinstall the package or start with --no-demo`);
       const governanceLoaded = await insertDemoGovernance(trx, now, governance, { compas: compasSystemId }, demoReason);
+      await insertDemoMeasurement(trx, systemCaller, now, compasMeasurement);
       return { aiSystems, governance: governanceLoaded };
     });
   } finally {

@@ -115,7 +115,7 @@ const binning: Readonly<Record<string, ParameterSpec>> = {
     minimum: 2,
     maximum: 100_000,
     default: 100,
-    description: 'Categories kept by frequency in the reference sample; the rest are pooled as "other"',
+    description: 'Categories kept by their count in both samples together; the rest are pooled as "other"',
   },
 };
 const average = (values: readonly string[], defaultValue: string): ParameterSpec => ({
@@ -216,7 +216,7 @@ export const metricDefinitions = {
   mape: metric({
     family: 'performance',
     scope: 'model',
-    description: 'Mean absolute percentage error as a fraction; rows whose truth is 0 are left out and counted in a warning',
+    description: 'Mean absolute percentage error as a fraction; undefined when any true value is 0, where the percentage error is infinite',
     needs: ['label', 'prediction'],
     tasks: regression,
     range: nonNegative,

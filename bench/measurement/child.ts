@@ -1,0 +1,50 @@
+import { DataEngine, materializeDataSet, openDataSet, SqlParameters } from '../../src/measurement/data/index.js';
+import { measureDrift } from '../../src/measurement/engine/drift-measurement.js';
+import { measureFairness } from '../../src/measurement/engine/fairness-measurement.js';
+
+/*
+ * One measured step of the measurement benchmark, run in a child process of its own so that its
+ * peak resident memory (Node.js and DuckDB together) is its own. Prints one JSON line:
+ * { seconds, peakMb, ...facts about the result }.
+ *   node --import tsx bench/measurement/child.ts count FILE [FILE]
+ *   node --import tsx bench/measurement/child.ts drift REFERENCE CURRENT
+ *   node --import tsx bench/measurement/child.ts fairness FILE
+ */
+
+const [step, ...files] = process.argv.slice(2);
+const started = performance.now();
+const engine = await DataEngine.create();
+let facts: Record<string, unknown> = {};
+try {
+  if (step === 'count') {
+    // The reference scan: DuckDB reads every file once and counts its rows, computing nothing else.
+    for (const file of files) {
+      const scan = file.endsWith('.parquet') ? `read_parquet('${file}')` : `read_csv('${file}')`;
+      const rows = await engine.rows('bare scan', `SELECT count(*) AS n FROM ${scan}`, new SqlParameters(), []);
+      facts[file] = Number((rows[0] as { n: bigint }).n);
+    }
+  } else if (step === 'drift') {
+    const reference = await materializeDataSet(engine, await openDataSet(engine, { path: files[0]! }));
+    const current = await materializeDataSet(engine, await openDataSet(engine, { path: files[1]! }));
+    const report = await measureDrift(engine, reference, current);
+    facts = {
+      columns: report.columns.length,
+      drifted: report.columns.filter((column) => column.drifted === true).map((column) => column.column),
+    };
+  } else if (step === 'fairness') {
+    const dataSet = await openDataSet(engine, { path: files[0]! });
+    const report = await measureFairness(engine, dataSet, {
+      label: { column: 'label', positive: [1] },
+      prediction: { column: 'prediction', positive: [1] },
+      sensitive: ['sex', 'ethnicity'],
+    });
+    facts = { groups: report.groups.length, rows: report.rows.measured };
+  } else {
+    throw new Error(`unknown step "${step}"; use count, drift or fairness`);
+  }
+} finally {
+  await engine.close();
+}
+const seconds = (performance.now() - started) / 1000;
+const peakMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ seconds, peakMb, ...facts })}\n`);
