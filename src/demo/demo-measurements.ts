@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Caller } from '../platform/auth/caller.js';
 import type { Db } from '../platform/database/connection.js';
-import { runPolicy } from '../measurement/engine/run-policy.js';
 import type { RecordMeasurementRun } from '../measurement/measurement.schemas.js';
 import { insertMeasurementRun } from '../measurement/measurements.service.js';
 import { readPolicyFile } from '../measurement/policy/parse-policy.js';
@@ -16,6 +15,8 @@ const compasPolicyFile = 'compas/fairness-policy.yaml';
  */
 export async function prepareDemoMeasurement(examplesDirectory: string): Promise<RecordMeasurementRun> {
   const contents = readPolicyFile(path.join(examplesDirectory, compasPolicyFile));
+  // Loaded here, not at the top, so that commands which never load the demo skip DuckDB's native module.
+  const { runPolicy } = await import('../measurement/engine/run-policy.js');
   // One thread and a small memory limit: the file has 7,214 rows, and a server starting up should not compete with itself.
   const run = await runPolicy(contents.policy, contents.policy.aiSystem, { threads: 1, memoryLimit: '256MB' });
   return checkRunInput(contents, run.outcome, run.files);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runPolicy, type PolicyRun } from '../../measurement/engine/run-policy.js';
+import type { PolicyRun } from '../../measurement/engine/run-policy.js';
 import { recordMeasurementRun } from '../../measurement/measurements.service.js';
 import { findAiSystemsByIdOrName } from '../../measurement/measurements.repository.js';
 import { readPolicyFile, type PolicyFileContents } from '../../measurement/policy/parse-policy.js';
@@ -45,6 +45,8 @@ export function registerCheckCommand(program: Command, globals: () => GlobalOpti
       const storage = options.store ? await openStorage(globals(), contents) : null;
       try {
         const progress = progressPrinter(process.stderr);
+        // DuckDB's native module loads only for the commands that measure.
+        const { runPolicy } = await import('../../measurement/engine/run-policy.js');
         let run: PolicyRun;
         try {
           run = await runPolicy(contents.policy, storage?.systemName ?? contents.policy.aiSystem, {

@@ -1,20 +1,14 @@
 import { Command, Option } from 'commander';
 import YAML from 'yaml';
-import { DataEngine, openDataSet, materializeDataSet, type DataFileSpec, type DataSet, type FileFormat } from '../../measurement/data/index.js';
-import { measureFairness, type FairnessMeasurementOptions } from '../../measurement/engine/fairness-measurement.js';
-import { measurePerformance, type PerformanceMeasurementOptions } from '../../measurement/engine/performance-measurement.js';
-import { measureDrift } from '../../measurement/engine/drift-measurement.js';
-import { measureQuality } from '../../measurement/engine/quality-measurement.js';
-import { renderDriftText } from '../../measurement/reports/drift-text.js';
-import { renderFairnessText } from '../../measurement/reports/fairness-text.js';
-import { renderPerformanceText } from '../../measurement/reports/performance-text.js';
-import { renderQualityText } from '../../measurement/reports/quality-text.js';
+import type { DataEngine, DataFileSpec, DataSet, FileFormat } from '../../measurement/data/index.js';
+import type { FairnessMeasurementOptions } from '../../measurement/engine/fairness-measurement.js';
+import type { PerformanceMeasurementOptions } from '../../measurement/engine/performance-measurement.js';
 import { keepNonFiniteNumbers } from '../../measurement/reports/json-report.js';
 import { AppError } from '../../platform/errors.js';
 import { engineOptions, progressPrinter, type EngineFlags } from './measurement-progress.js';
 import { parseDriftFlags, parseQualityFlags, type DriftFlags, type QualityFlags } from './measure-options.js';
 
-/** Flags that say how to read a data file; `custos measure drift` takes them once per file. */
+/** Flags that set how a data file is read; `custos measure drift` takes them once per file. */
 interface FileFlags {
   format?: string;
   delimiter?: string;
@@ -82,6 +76,8 @@ export function registerMeasureCommands(program: Command): void {
     .action(async (file: string, flags: FairnessFlags) => {
       const options = fairnessOptions(flags);
       await withDataSets(flags, [{ file, flags }], async (engine, [dataSet]) => {
+        const { measureFairness } = await import('../../measurement/engine/fairness-measurement.js');
+        const { renderFairnessText } = await import('../../measurement/reports/fairness-text.js');
         const measurement = await measureFairness(engine, dataSet!, options);
         print(flags, measurement, () => renderFairnessText(measurement));
       });
@@ -102,6 +98,8 @@ export function registerMeasureCommands(program: Command): void {
     .action(async (file: string, flags: PerformanceFlags) => {
       const options = performanceOptions(flags);
       await withDataSets(flags, [{ file, flags }], async (engine, [dataSet]) => {
+        const { measurePerformance } = await import('../../measurement/engine/performance-measurement.js');
+        const { renderPerformanceText } = await import('../../measurement/reports/performance-text.js');
         const measurement = await measurePerformance(engine, dataSet!, options);
         print(flags, measurement, () => renderPerformanceText(measurement));
       });
@@ -126,6 +124,8 @@ export function registerMeasureCommands(program: Command): void {
       const options = parseDriftFlags(flags);
       const currentFlags = currentFileFlags(flags);
       await withDataSets(flags, [{ file: reference, flags }, { file: current, flags: currentFlags }], async (engine, [referenceSet, currentSet]) => {
+        const { measureDrift } = await import('../../measurement/engine/drift-measurement.js');
+        const { renderDriftText } = await import('../../measurement/reports/drift-text.js');
         const measurement = await measureDrift(engine, referenceSet!, currentSet!, options);
         print(flags, measurement, () => renderDriftText(measurement));
       });
@@ -140,6 +140,8 @@ export function registerMeasureCommands(program: Command): void {
     .action(async (file: string, flags: FileFlags & OutputFlags & QualityFlags) => {
       const options = parseQualityFlags(flags);
       await withDataSets(flags, [{ file, flags: { ...flags } }], async (engine, [dataSet]) => {
+        const { measureQuality } = await import('../../measurement/engine/quality-measurement.js');
+        const { renderQualityText } = await import('../../measurement/reports/quality-text.js');
         const measurement = await measureQuality(engine, dataSet!, options);
         print(flags, measurement, () => renderQualityText(measurement));
       });
@@ -235,6 +237,8 @@ async function withDataSets(
 ): Promise<void> {
   const specs = files.map(({ file, flags: fileFlags }) => fileSpec(file, fileFlags));
   const progress = progressPrinter(process.stderr);
+  // DuckDB's native module loads only for the commands that measure.
+  const { DataEngine, materializeDataSet, openDataSet } = await import('../../measurement/data/index.js');
   const engine = await DataEngine.create({ ...engineOptions(flags), onProgress: progress.onProgress });
   try {
     const dataSets: DataSet[] = [];
@@ -273,7 +277,9 @@ function fairnessOptions(flags: FairnessFlags): FairnessMeasurementOptions {
     }
     prediction = { scoreColumn: flags.score!, threshold };
   }
-  const reference = flags.reference === undefined || flags.reference === 'largest' ? 'largest' : flags.reference === 'most_favourable' ? 'most_favourable' : { group: flags.reference };
+  let reference: FairnessMeasurementOptions['reference'] = 'largest';
+  if (flags.reference === 'most_favourable') reference = 'most_favourable';
+  else if (flags.reference !== undefined && flags.reference !== 'largest') reference = { group: flags.reference };
   return {
     label: { column: flags.label, positive: list(flags.positive) },
     prediction,
