@@ -24,8 +24,13 @@ try {
       facts[file] = Number((rows[0] as { n: bigint }).n);
     }
   } else if (step === 'drift') {
-    const reference = await materializeDataSet(engine, await openDataSet(engine, { path: files[0]! }));
-    const current = await materializeDataSet(engine, await openDataSet(engine, { path: files[1]! }));
+    // As `custos measure drift` does: a CSV file is loaded once, a Parquet file is read where it lies.
+    const load = async (file: string) => {
+      const opened = await openDataSet(engine, { path: file });
+      return opened.format === 'csv' ? materializeDataSet(engine, opened) : opened;
+    };
+    const reference = await load(files[0]!);
+    const current = await load(files[1]!);
     const report = await measureDrift(engine, reference, current);
     facts = {
       columns: report.columns.length,

@@ -68,7 +68,11 @@ export async function compareCategories(
     UNION ALL
     SELECT 'missing', NULL, reference_count, current_count, 0 FROM counted WHERE value IS NULL`;
   const rows = await engine.rows(`counting categories of ${columnName}`, sql, parameters, [reference.errorContext, current.errorContext]);
+  return comparisonFromRows(columnName, rows);
+}
 
+/** Builds a comparison from rows of kind `category`, `other` and `missing`. */
+function comparisonFromRows(columnName: string, rows: readonly Record<string, unknown>[]): CategoryComparison {
   const referenceCounts = new Map<string, number>();
   const currentCounts = new Map<string, number>();
   let referenceMissing = 0;
@@ -110,4 +114,52 @@ function unusedOtherKey(categories: ReadonlyMap<string, number>): string {
   let key = '(other)';
   for (let suffix = 2; categories.has(key); suffix++) key = `(other ${suffix})`;
   return key;
+}
+
+/**
+ * Counts the categories of several columns in a reference and a current data set in one query,
+ * with the rules of `compareCategories` per column: the
+ * `topK` most frequent categories keep their counts, the rest are summed under "(other)", and
+ * missing values are counted apart.
+ */
+export async function compareCategoryColumns(
+  engine: DataEngine,
+  reference: DataSet,
+  current: DataSet,
+  columnNames: readonly string[],
+  options: CategoryCountOptions = {},
+): Promise<Map<string, CategoryComparison>> {
+  const topK = options.topK ?? defaultTopK;
+  if (!Number.isInteger(topK) || topK < 1) throw invalidArgument(reference.path, `topK must be a whole number of categories, 1 or more, not ${topK}`);
+  const result = new Map<string, CategoryComparison>();
+  if (columnNames.length === 0) return result;
+
+  // Each column is counted by a GROUP BY per sample, joined on the value. On the 1,000,000-row
+  // benchmark files this took half the time of one GROUPING SETS aggregate over both samples.
+  const parameters = new SqlParameters();
+  const perColumn = columnNames.map((name, index) => {
+    const referenceCounts = `SELECT ${textExpression(reference.column(name))} AS value, count(*) AS n FROM ${reference.fromClause(parameters)} GROUP BY 1`;
+    const currentCounts = `SELECT ${textExpression(current.column(name))} AS value, count(*) AS n FROM ${current.fromClause(parameters)} GROUP BY 1`;
+    return `
+      SELECT ${index} AS column_index, coalesce(r.value, c.value) AS value, coalesce(r.n, 0) AS reference_count, coalesce(c.n, 0) AS current_count
+      FROM (${referenceCounts}) AS r FULL OUTER JOIN (${currentCounts}) AS c ON r.value IS NOT DISTINCT FROM c.value`;
+  });
+  const sql = `
+    WITH counted AS MATERIALIZED (${perColumn.join('\n      UNION ALL')}
+    ),
+    ranked AS MATERIALIZED (
+      SELECT *, row_number() OVER (PARTITION BY column_index ORDER BY reference_count + current_count DESC, value) AS category_rank
+      FROM counted
+      WHERE value IS NOT NULL
+    )
+    SELECT column_index, 'category' AS kind, value, reference_count, current_count, 1 AS categories FROM ranked WHERE category_rank <= ${topK}
+    UNION ALL
+    SELECT column_index, 'other', NULL, sum(reference_count), sum(current_count), count(*) FROM ranked WHERE category_rank > ${topK} GROUP BY column_index
+    UNION ALL
+    SELECT column_index, 'missing', NULL, reference_count, current_count, 0 FROM counted WHERE value IS NULL`;
+  const rows = await engine.rows(`counting categories of ${columnNames.length} columns`, sql, parameters, [reference.errorContext, current.errorContext]);
+  columnNames.forEach((name, index) => {
+    result.set(name, comparisonFromRows(name, rows.filter((row) => toCount(row['column_index']) === index)));
+  });
+  return result;
 }

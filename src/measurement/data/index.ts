@@ -24,14 +24,16 @@ export {
   distributionDistance,
   mergeSortedSamples,
   numericColumnSummaries,
+  numericDriftSummaries,
+  type NumericDriftSummary,
   pooledValueCounts,
   type DistributionDistance,
   type NumericColumnSummary,
   type NumericComparison,
   type NumericComparisonOptions,
 } from './numeric-drift.js';
-export { binnedCounts, columnQuantiles, type BinSpec } from './binned-counts.js';
-export { compareCategories, defaultTopK, type CategoryComparison, type CategoryCountOptions } from './category-counts.js';
+export { binnedCounts, columnQuantiles, columnsQuantiles, nextValuesAbove, type BinSpec } from './binned-counts.js';
+export { compareCategories, compareCategoryColumns, defaultTopK, type CategoryComparison, type CategoryCountOptions } from './category-counts.js';
 export { columnQualityCounts, declaredTypes, type ColumnQualityCounts, type DeclaredColumn, type DeclaredType } from './quality-counts.js';
 export { duplicateKeyCounts, duplicateRowCounts, type DuplicateKeyCounts, type DuplicateRowCounts } from './duplicate-counts.js';
 export { annotatorLabelCounts, annotatorPairMatrix, type AnnotatorLabelCounts } from './annotator-counts.js';

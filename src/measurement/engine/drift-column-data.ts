@@ -12,8 +12,9 @@ import type { BinningMethod } from '../core/drift/default-test.js';
 import { numericExpression } from '../data/column-types.js';
 import {
   binnedCounts,
-  columnQuantiles,
+  columnsQuantiles,
   compareCategories,
+  nextValuesAbove,
   SqlParameters,
   type CategoryComparison,
   type DataEngine,
@@ -56,39 +57,100 @@ export type NumericAggregate =
   | { readonly kind: 'pooled'; readonly pooled: PooledValueCounts }
   | { readonly kind: 'large'; readonly distance: DistributionDistance; readonly summary: LargeSampleSummary };
 
+/** The counts a large numerical column is tested on without fetching its values. */
+export interface NumericCounts {
+  readonly sizes: SampleSizes;
+  readonly excluded: { readonly reference: ExcludedCounts; readonly current: ExcludedCounts };
+  /** Distinct finite values over both samples; a HyperLogLog estimate when `distinctIsExact` is false. */
+  readonly distinctCount: number;
+  readonly distinctIsExact: boolean;
+}
+
+/** How a numerical column was collected: with its values (or KS D and Wasserstein from SQL), or only counted. */
+export type NumericCollection =
+  | { readonly kind: 'values'; readonly aggregate: NumericAggregate }
+  | {
+      readonly kind: 'counts';
+      readonly counts: NumericCounts;
+      /** Bins computed with those of the other columns, by `method:binCount`. */
+      readonly bins: ReadonlyMap<string, AlignedOutcome>;
+      /** Fetches the values (or SQL KS D and Wasserstein) when a test asks for them. */
+      readonly fetchValues: () => Promise<NumericAggregate>;
+    };
+
 export class NumericColumnData {
   readonly type = 'numerical' as const;
   readonly sizes: SampleSizes;
   private readonly bins = new Map<string, Promise<AlignedOutcome>>();
   private categories: Promise<AlignedOutcome> | null = null;
+  private valuesPromise: Promise<NumericAggregate> | null;
+  private readonly counts: NumericCounts | null;
 
   constructor(
     readonly source: DriftSource,
     readonly column: string,
-    readonly aggregate: NumericAggregate,
+    private readonly collection: NumericCollection,
   ) {
-    this.sizes =
-      aggregate.kind === 'large'
-        ? { reference: aggregate.distance.referenceSize, current: aggregate.distance.currentSize }
-        : { reference: sumOf(aggregate.pooled.referenceCounts), current: sumOf(aggregate.pooled.currentCounts) };
+    if (collection.kind === 'counts') {
+      this.counts = collection.counts;
+      this.sizes = collection.counts.sizes;
+      this.valuesPromise = null;
+      for (const [key, outcome] of collection.bins) this.bins.set(key, Promise.resolve(outcome));
+    } else {
+      const aggregate = collection.aggregate;
+      this.counts = null;
+      this.valuesPromise = Promise.resolve(aggregate);
+      this.sizes =
+        aggregate.kind === 'large'
+          ? { reference: aggregate.distance.referenceSize, current: aggregate.distance.currentSize }
+          : { reference: sumOf(aggregate.pooled.referenceCounts), current: sumOf(aggregate.pooled.currentCounts) };
+    }
+  }
+
+  /** True for a large column that was only counted: its tests on values ran only when asked for. */
+  get countedOnly(): boolean {
+    return this.collection.kind === 'counts';
+  }
+
+  /** Whether the values (or the SQL statistics on them) are at hand without another scan. */
+  get hasValues(): boolean {
+    return this.valuesPromise !== null;
+  }
+
+  /** The pooled values or SQL statistics; a counted column fetches them on the first call. */
+  values(): Promise<NumericAggregate> {
+    if (this.valuesPromise === null && this.collection.kind === 'counts') this.valuesPromise = this.collection.fetchValues();
+    return this.valuesPromise as Promise<NumericAggregate>;
   }
 
   get excluded(): { readonly reference: ExcludedCounts; readonly current: ExcludedCounts } {
-    const counts = this.aggregate.kind === 'large' ? this.aggregate.distance : this.aggregate.pooled;
+    if (this.collection.kind === 'counts') return this.collection.counts.excluded;
+    const aggregate = this.collection.aggregate;
+    const counts = aggregate.kind === 'large' ? aggregate.distance : aggregate.pooled;
     return { reference: counts.reference, current: counts.current };
   }
 
-  /** Distinct finite values over both samples. */
+  /** Distinct finite values over both samples; an estimate for a counted column with more than 1,000. */
   get distinctCount(): number {
-    return this.aggregate.kind === 'large' ? this.aggregate.summary.distinctCount : this.aggregate.pooled.values.length;
+    if (this.counts !== null) return this.counts.distinctCount;
+    const aggregate = (this.collection as Extract<NumericCollection, { kind: 'values' }>).aggregate;
+    return aggregate.kind === 'large' ? aggregate.summary.distinctCount : aggregate.pooled.values.length;
+  }
+
+  /** Whether `distinctCount` is a HyperLogLog estimate, as it is for a counted column with more than 1,000 distinct values. */
+  get distinctIsEstimate(): boolean {
+    return this.counts !== null && !this.counts.distinctIsExact;
   }
 
   /** Counts of both samples on bins from the reference, with a bin below and one above the reference range. */
   binned(method: BinningMethod, binCount: number): Promise<AlignedOutcome> {
-    const key = `${method}:${binCount}`;
+    const key = binKey(method, binCount);
     let outcome = this.bins.get(key);
     if (outcome === undefined) {
-      outcome = this.aggregate.kind === 'pooled' ? Promise.resolve(pooledBins(this.aggregate.pooled, method, binCount)) : largeSampleBins(this.source, this.column, method, binCount);
+      outcome =
+        this.collection.kind === 'values' && this.collection.aggregate.kind === 'pooled'
+          ? Promise.resolve(pooledBins(this.collection.aggregate.pooled, method, binCount))
+          : largeSampleBins(this.source, this.column, method, binCount);
       this.bins.set(key, outcome);
     }
     return outcome;
@@ -97,8 +159,8 @@ export class NumericColumnData {
   /** Counts per distinct value, for a column with so few values that it is tested as categories. */
   valueCategories(): Promise<AlignedOutcome> {
     if (this.categories === null) {
-      if (this.aggregate.kind === 'pooled') {
-        const { reference, current } = categoryCountsFromPooled(this.aggregate.pooled);
+      if (this.collection.kind === 'values' && this.collection.aggregate.kind === 'pooled') {
+        const { reference, current } = categoryCountsFromPooled(this.collection.aggregate.pooled);
         this.categories = Promise.resolve(alignedCategories(reference, current, []));
       } else {
         this.categories = categoryComparison(this.source, this.column, Number.MAX_SAFE_INTEGER).then((comparison) => alignedCategories(comparison.reference, comparison.current, []));
@@ -106,6 +168,11 @@ export class NumericColumnData {
     }
     return this.categories;
   }
+}
+
+/** The key of a column's bins by method and count. */
+export function binKey(method: BinningMethod, binCount: number): string {
+  return `${method}:${binCount}`;
 }
 
 export class CategoricalColumnData {
@@ -186,22 +253,85 @@ function pooledBins(pooled: PooledValueCounts, method: BinningMethod, binCount: 
   return { defined: true, aligned: alignBinnedCounts(reference, current), edges: edges.edges };
 }
 
-/**
- * Computes the bins of `pooledBins` in SQL: reference quantiles (or minimum and maximum) from
- * DuckDB, the rules of `referenceQuantileEdges` for repeated quantiles, and the bin counts of
- * each sample in one scan.
- */
-async function largeSampleBins(source: DriftSource, column: string, method: BinningMethod, binCount: number): Promise<AlignedOutcome> {
-  const probabilities = method === 'equal-width' ? [0, 1] : Array.from({ length: binCount + 1 }, (_, index) => index / binCount);
-  const quantiles = await columnQuantiles(source.engine, source.reference, column, probabilities);
-  if (quantiles === null) return { defined: false, reason: 'the reference sample has no finite values to bin' };
+/** The bins one column is to be counted on. */
+export interface BinRequest {
+  readonly column: string;
+  readonly method: BinningMethod;
+  readonly binCount: number;
+  /** Whether the inner reference quantiles may be estimates (`approx_quantile`) instead of exact (`quantile_cont`). */
+  readonly approximate: boolean;
+  /** The values of each sample left out of the bins, when already counted. */
+  readonly excluded?: { readonly reference: ExcludedCounts; readonly current: ExcludedCounts };
+}
 
-  const edges = method === 'equal-width' ? equalWidthEdges(quantiles[0] as number, quantiles[1] as number, binCount) : await quantileEdges(source, column, quantiles);
-  const [reference, current] =
-    edges.length === 2 && edges[0] === edges[1]
-      ? [await singleValueBins(source, source.reference, column, edges[0] as number), await singleValueBins(source, source.current, column, edges[0] as number)]
-      : [(await binnedCounts(source.engine, source.reference, [{ column, edges }])).get(column) as BinnedCounts, (await binnedCounts(source.engine, source.current, [{ column, edges }])).get(column) as BinnedCounts];
-  return { defined: true, aligned: alignBinnedCounts(reference, current), edges };
+/**
+ * Computes the bins of `pooledBins` in SQL for several columns at once, one request per column:
+ * reference quantiles (or minimum and maximum) of all columns in one scan of the reference, the
+ * rules of `referenceQuantileEdges` for repeated quantiles (one more scan when a quantile
+ * repeats), and the bin counts of all columns in one scan per sample. Where a request allows it,
+ * the inner quantiles are estimates (`approx_quantile`); the counts within the edges stay exact.
+ */
+export async function binsOfColumns(source: DriftSource, requests: readonly BinRequest[]): Promise<Map<string, AlignedOutcome>> {
+  const outcomes = new Map<string, AlignedOutcome>();
+  const edgesOf = new Map<string, number[]>();
+  const groups = new Map<string, BinRequest[]>();
+  for (const request of requests) {
+    const key = `${binKey(request.method, request.binCount)}:${request.approximate}`;
+    groups.set(key, [...(groups.get(key) ?? []), request]);
+  }
+
+  const quantilesOf = new Map<string, number[]>();
+  for (const group of groups.values()) {
+    const { method, binCount, approximate } = group[0] as BinRequest;
+    const probabilities = method === 'equal-width' ? [0, 1] : Array.from({ length: binCount + 1 }, (_, index) => index / binCount);
+    const quantiles = await columnsQuantiles(
+      source.engine,
+      source.reference,
+      group.map((request) => request.column),
+      probabilities,
+      { approximate, allFinite: new Set(group.filter((request) => request.excluded !== undefined && allFinite(request.excluded.reference)).map((request) => request.column)) },
+    );
+    for (const request of group) {
+      const found = quantiles.get(request.column) ?? null;
+      if (found === null) outcomes.set(request.column, { defined: false, reason: 'the reference sample has no finite values to bin' });
+      else quantilesOf.set(request.column, found);
+    }
+  }
+
+  const repeated = new Map<string, number[]>();
+  for (const request of requests) {
+    const quantiles = quantilesOf.get(request.column);
+    if (quantiles === undefined || request.method === 'equal-width') continue;
+    repeated.set(request.column, [...new Set(quantiles.filter((value, index) => quantiles[index + 1] === value))]);
+  }
+  const successors = await nextValuesAbove(source.engine, source.reference, repeated);
+  for (const request of requests) {
+    const quantiles = quantilesOf.get(request.column);
+    if (quantiles === undefined) continue;
+    edgesOf.set(
+      request.column,
+      request.method === 'equal-width' ? equalWidthEdges(quantiles[0] as number, quantiles[1] as number, request.binCount) : quantileEdges(quantiles, successors.get(request.column) ?? new Map()),
+    );
+  }
+
+  const excludedOf = new Map(requests.map((request) => [request.column, request.excluded]));
+  const specs = [...edgesOf].map(([column, edges]) => ({ column, edges }));
+  const reference = await binnedCounts(source.engine, source.reference, specs.map((spec) => ({ ...spec, excluded: excludedOf.get(spec.column)?.reference })));
+  const current = await binnedCounts(source.engine, source.current, specs.map((spec) => ({ ...spec, excluded: excludedOf.get(spec.column)?.current })));
+  for (const { column, edges } of specs) {
+    outcomes.set(column, { defined: true, aligned: alignBinnedCounts(reference.get(column) as BinnedCounts, current.get(column) as BinnedCounts), edges });
+  }
+  return outcomes;
+}
+
+function allFinite(excluded: ExcludedCounts): boolean {
+  return excluded.positiveInfinity + excluded.negativeInfinity + excluded.notANumber === 0;
+}
+
+/** Computes one column's bins in SQL, with exact quantiles, for bins that were not counted with the others. */
+async function largeSampleBins(source: DriftSource, column: string, method: BinningMethod, binCount: number): Promise<AlignedOutcome> {
+  const outcomes = await binsOfColumns(source, [{ column, method, binCount, approximate: false }]);
+  return outcomes.get(column) as AlignedOutcome;
 }
 
 function equalWidthEdges(minimum: number, maximum: number, binCount: number): number[] {
@@ -215,12 +345,11 @@ function equalWidthEdges(minimum: number, maximum: number, binCount: number): nu
 
 /**
  * Deduplicates repeated quantiles as `referenceQuantileEdges` does: a value that several
- * quantiles share gets a bin of its own, up to the next larger reference value, unless it is the
- * maximum.
+ * quantiles share gets a bin of its own, up to the next larger reference value (`successors`),
+ * unless it is the maximum. Estimated quantiles repeat where the reference holds one value
+ * across a whole bin, as exact ones do, so the rule carries over to them.
  */
-async function quantileEdges(source: DriftSource, column: string, quantiles: readonly number[]): Promise<number[]> {
-  const repeated = [...new Set(quantiles.filter((value, index) => quantiles[index + 1] === value))];
-  const successors = await nextReferenceValues(source, column, repeated);
+function quantileEdges(quantiles: readonly number[], successors: ReadonlyMap<number, number>): number[] {
   const edges: number[] = [];
   quantiles.forEach((value, index) => {
     if (index > 0 && quantiles[index - 1] === value) return;
@@ -231,45 +360,6 @@ async function quantileEdges(source: DriftSource, column: string, quantiles: rea
   });
   if (edges.length === 1) edges.push(edges[0] as number);
   return edges;
-}
-
-/** Returns, for each value, the smallest finite reference value above it, in one scan. */
-async function nextReferenceValues(source: DriftSource, column: string, values: readonly number[]): Promise<Map<number, number>> {
-  const successors = new Map<number, number>();
-  if (values.length === 0) return successors;
-  const parameters = new SqlParameters();
-  const aggregates = values.map((value, index) => `min(value) FILTER (WHERE value > ${parameters.bindDouble(value)}) AS next_${index}`);
-  const sql = `SELECT ${aggregates.join(', ')} FROM (SELECT ${numericExpression(source.reference.column(column))} AS value FROM ${source.reference.fromClause(parameters)}) WHERE isfinite(value)`;
-  const [row] = await source.engine.rows(`bin edges of ${column}`, sql, parameters, [source.reference.errorContext]);
-  values.forEach((value, index) => {
-    const next = toNumberOrNull(row?.[`next_${index}`]);
-    if (next !== null) successors.set(value, next);
-  });
-  return successors;
-}
-
-/** Bin counts on the edges [v, v] of a constant reference, which the data layer's binning (strictly increasing edges) does not take. */
-async function singleValueBins(source: DriftSource, dataSet: DataSet, column: string, value: number): Promise<BinnedCounts> {
-  const parameters = new SqlParameters();
-  const bound = parameters.bindDouble(value);
-  const sql = `
-    SELECT count(*) FILTER (WHERE value < ${bound}) AS below, count(*) FILTER (WHERE value = ${bound}) AS equal, count(*) FILTER (WHERE value > ${bound}) AS above,
-           count(*) FILTER (WHERE raw IS NULL) AS missing, count(*) FILTER (WHERE raw = CAST('inf' AS DOUBLE)) AS positive_infinity,
-           count(*) FILTER (WHERE raw = CAST('-inf' AS DOUBLE)) AS negative_infinity, count(*) FILTER (WHERE isnan(raw)) AS not_a_number
-    FROM (SELECT raw, CASE WHEN isfinite(raw) THEN raw END AS value FROM (SELECT ${numericExpression(dataSet.column(column))} AS raw FROM ${dataSet.fromClause(parameters)}))`;
-  const [row] = await source.engine.rows(`binning ${column} of ${dataSet.path}`, sql, parameters, [dataSet.errorContext]);
-  return {
-    edges: [value, value],
-    counts: [toCount(row?.['equal'])],
-    below: toCount(row?.['below']),
-    above: toCount(row?.['above']),
-    excluded: {
-      missing: toCount(row?.['missing']),
-      positiveInfinity: toCount(row?.['positive_infinity']),
-      negativeInfinity: toCount(row?.['negative_infinity']),
-      notANumber: toCount(row?.['not_a_number']),
-    },
-  };
 }
 
 /**

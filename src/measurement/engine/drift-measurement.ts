@@ -1,12 +1,12 @@
 import type { ExcludedCounts } from '../core/aggregates.js';
-import { defaultMaxCategories } from '../core/drift/binning.js';
-import { datasetDrift, defaultDatasetDriftShare, findDriftOverrideProblems, type DatasetDrift, type DriftTestKind, type DriftTestName, type DriftTestOverride } from '../core/drift/default-test.js';
+import { defaultBinCount, defaultMaxCategories } from '../core/drift/binning.js';
+import { datasetDrift, defaultDatasetDriftShare, distanceSizeLimit, driftTestForColumn, findDriftOverrideProblems, type DatasetDrift, type DriftTestChoice, type DriftTestKind, type DriftTestName, type DriftTestOverride } from '../core/drift/default-test.js';
 import type { KolmogorovSmirnovMethod } from '../core/drift/kolmogorov-smirnov.js';
 import { undefinedBecause, type Measured } from '../core/measured.js';
-import { compareNumericColumns, defaultPooledLimit, driftUnit, quoteIdentifier, SqlParameters, type DataEngine, type DataSet } from '../data/index.js';
+import { compareCategoryColumns, compareNumericColumns, defaultPooledLimit, driftUnit, numericDriftSummaries, quoteIdentifier, SqlParameters, type CategoryComparison, type DataEngine, type DataSet, type NumericDriftSummary } from '../data/index.js';
 import { toCount } from '../data/values.js';
 import { validationFailed, type ErrorDetail } from '../../platform/errors.js';
-import { CategoricalColumnData, categoryComparison, largeSampleSummary, NumericColumnData, type ColumnData, type DriftSource, type SampleSizes } from './drift-column-data.js';
+import { binKey, binsOfColumns, CategoricalColumnData, largeSampleSummary, NumericColumnData, type AlignedOutcome, type ColumnData, type DriftSource, type NumericAggregate, type NumericCounts, type SampleSizes } from './drift-column-data.js';
 import { driftColumnType, incomparableReason, loadColumns, matchColumns, unloadColumns, type ColumnPair, type DriftColumnType, type LoadedDataSet } from './drift-columns.js';
 import { incomparableMetricValue, measureDriftMetric, metricAcceptsType, type DriftMetricRequest, type DriftMetricValue } from './drift-metrics.js';
 import { measureColumnDrift, type DriftDistributions, type OtherDriftMeasure } from './drift-report-column.js';
@@ -19,11 +19,16 @@ import { countRows } from './row-count.js';
  * columns.
  *
  * Cost: each file is read once (CSV and JSON Lines into a temporary table, Parquet where it
- * lies), then each numerical column is fetched once per sample, sorted in JavaScript and merged
- * into pooled value counts, and each categorical column is counted in one GROUP BY over both
- * samples. Numerical columns with more finite values than `pooledLimit` (both samples together)
- * get KS D and the Wasserstein distance from SQL instead, plus SQL quantiles and bin counts for
- * the binned measures. Anderson-Darling needs every value and is undefined above the limit.
+ * lies). One scan over both samples counts the values of every numerical column. A large
+ * numerical column (more than 1,000 values in its smaller sample) whose test runs on bins is
+ * never fetched: its reference quantiles and bin counts come from SQL, together with those of
+ * the other large columns, and its other measures are those computed from bins. KS and the
+ * Wasserstein distance are then listed as skipped for cost, unless an override or a policy
+ * metric asks for them. Every other numerical column is fetched once per sample, sorted in
+ * JavaScript and merged into pooled value counts, or, with more finite values than `pooledLimit`
+ * (both samples together), gets KS D and the Wasserstein distance from SQL. Anderson-Darling
+ * needs every value and is undefined above the limit. All categorical columns are counted in one
+ * GROUPING SETS query over both samples.
  *
  * Edge cases:
  * - an empty sample, or a column without any value in one file: the column is not tested, with
@@ -50,7 +55,7 @@ export interface DriftOptions {
   readonly datasetDriftShare?: number;
   /** Categories per categorical column that keep their own bin; the rest share an "other" bin. Default 100. */
   readonly maxCategories?: number;
-  /** Finite values of one numerical column (both samples together) above which the SQL path is taken. Default 2,000,000. */
+  /** Finite values of one numerical column (both samples together) above which KS and Wasserstein come from SQL instead of pooled values. Default 2,000,000. */
   readonly pooledLimit?: number;
   /** Method of the KS p-value; default `auto` (exact up to 10,000 values per sample, as in SciPy 1.10). */
   readonly ksMethod?: KolmogorovSmirnovMethod;
@@ -88,9 +93,11 @@ export interface ColumnDriftResult {
   readonly drifted: boolean | null;
   /** Finite (numerical) or present (categorical) values each sample contributed. */
   readonly sizes: SampleSizes | null;
+  /** Distinct values over both samples; a HyperLogLog estimate for a large numerical column with more than 1,000. */
   readonly distinctCount: number | null;
   readonly excluded: { readonly reference: ExcludedCounts; readonly current: ExcludedCounts } | null;
   readonly distributions: DriftDistributions | null;
+  /** The other applicable measures; those skipped for cost on a large column have method `skipped` and an undefined statistic with the reason. */
   readonly otherMeasures: readonly OtherDriftMeasure[];
   readonly warnings: readonly string[];
 }
@@ -237,31 +244,84 @@ async function loadSource(engine: DataEngine, reference: DataSet, current: DataS
 }
 
 /**
- * Yields the aggregates of each column. The next numerical column is fetched while the caller
- * computes the tests of the current one, so that DuckDB's scan overlaps the JavaScript work. At
- * most two columns' pooled values are in memory at a time.
+ * Yields the aggregates of each column. All numerical columns are counted first, in one scan
+ * over both samples. A large column (see `isLargeSample`) whose test needs no values is then
+ * binned in SQL together with the other large columns, without fetching a value. Every other
+ * numerical column is fetched as before; the next one is fetched while the caller computes the
+ * tests of the current one, so that DuckDB's scan overlaps the JavaScript work, and at most two
+ * columns' pooled values are in memory at a time. Categorical columns are counted in one query
+ * over both samples.
  */
 async function* collectColumns(source: DriftSource, pairs: readonly ColumnPair[], settings: DriftSettings): AsyncGenerator<ColumnData> {
   const numerical = pairs.filter((pair) => driftColumnType(pair.reference) === 'numerical');
-  let next: Promise<NumericColumnData> | null = numerical.length > 0 ? collectNumeric(source, (numerical[0] as ColumnPair).column, settings.pooledLimit) : null;
-  for (let index = 0; index < numerical.length; index++) {
+  const summaries = await numericDriftSummaries(source.engine, source.reference, source.current, numerical.map((pair) => pair.column));
+  const large: { pair: ColumnPair; counts: NumericCounts; choice: DriftTestChoice }[] = [];
+  const fetched: ColumnPair[] = [];
+  for (const pair of numerical) {
+    const summary = summaries.get(pair.column) as NumericDriftSummary;
+    const counts: NumericCounts = {
+      sizes: { reference: summary.reference.finite, current: summary.current.finite },
+      excluded: { reference: summary.reference.excluded, current: summary.current.excluded },
+      distinctCount: summary.distinctCount,
+      distinctIsExact: summary.distinctIsExact,
+    };
+    const choice = driftTestForColumn({ columnType: 'numerical', referenceSize: counts.sizes.reference, currentSize: counts.sizes.current, distinctCount: counts.distinctCount }, settings.overrides[pair.column] ?? {});
+    if (isLargeSample(counts.sizes) && choice.input !== 'values') large.push({ pair, counts, choice });
+    else fetched.push(pair);
+  }
+
+  const requests = large
+    .filter((entry) => entry.choice.binning !== null)
+    .map((entry) => ({ column: entry.pair.column, ...(entry.choice.binning as NonNullable<DriftTestChoice['binning']>), approximate: entry.counts.sizes.reference > exactQuantileLimit, excluded: entry.counts.excluded }));
+  const bins = await binsOfColumns(source, requests);
+  for (const { pair, counts } of large) {
+    const request = requests.find((candidate) => candidate.column === pair.column);
+    const known = request === undefined ? new Map<string, AlignedOutcome>() : new Map([[binKey(request.method, request.binCount), bins.get(pair.column) as AlignedOutcome]]);
+    yield new NumericColumnData(source, pair.column, { kind: 'counts', counts, bins: known, fetchValues: () => collectValues(source, pair.column, settings.pooledLimit) });
+  }
+
+  let next: Promise<NumericColumnData> | null = fetched.length > 0 ? collectNumeric(source, (fetched[0] as ColumnPair).column, settings.pooledLimit) : null;
+  for (let index = 0; index < fetched.length; index++) {
     const data = await (next as Promise<NumericColumnData>);
-    next = index + 1 < numerical.length ? collectNumeric(source, (numerical[index + 1] as ColumnPair).column, settings.pooledLimit) : null;
+    next = index + 1 < fetched.length ? collectNumeric(source, (fetched[index + 1] as ColumnPair).column, settings.pooledLimit) : null;
     // A failure of the prefetch is raised where it is awaited, not as an unhandled rejection.
     next?.catch(() => undefined);
     yield data;
   }
 
-  for (const pair of pairs.filter((candidate) => driftColumnType(candidate.reference) === 'categorical')) {
-    yield new CategoricalColumnData(source, pair.column, await categoryComparison(source, pair.column, settings.maxCategories), settings.maxCategories);
+  const categorical = pairs.filter((candidate) => driftColumnType(candidate.reference) === 'categorical');
+  const comparisons = await compareCategoryColumns(source.engine, source.reference, source.current, categorical.map((pair) => pair.column), { topK: settings.maxCategories });
+  for (const pair of categorical) {
+    yield new CategoricalColumnData(source, pair.column, comparisons.get(pair.column) as CategoryComparison, settings.maxCategories);
   }
 }
 
+/**
+ * Reference sizes up to which the bin edges of a large column are exact quantiles
+ * (`quantile_cont`); above it they are estimates (`approx_quantile`), which cost a third as
+ * much on 1,000,000 values and move an edge slightly, never the count within the edges.
+ */
+export const exactQuantileLimit = 100_000;
+
+/**
+ * A numerical column is large when its smaller sample is above the size at which the default
+ * test turns from KS to Jensen-Shannon on reference-quantile bins (`distanceSizeLimit` of the
+ * default 10 bins, 1,000 values). Such a column is tested on counts and bins from SQL, unless
+ * its test (an override) needs the values.
+ */
+function isLargeSample(sizes: SampleSizes): boolean {
+  return Math.min(sizes.reference, sizes.current) > distanceSizeLimit(defaultBinCount);
+}
+
 async function collectNumeric(source: DriftSource, column: string, pooledLimit: number): Promise<NumericColumnData> {
+  return new NumericColumnData(source, column, { kind: 'values', aggregate: await collectValues(source, column, pooledLimit) });
+}
+
+async function collectValues(source: DriftSource, column: string, pooledLimit: number): Promise<NumericAggregate> {
   const [comparison] = await compareNumericColumns(source.engine, source.reference, source.current, [column], { pooledLimit });
   if (comparison === undefined) throw new Error(`The data layer returned no comparison for column "${column}"`);
-  if (comparison.kind === 'pooled') return new NumericColumnData(source, column, { kind: 'pooled', pooled: comparison.pooled });
-  return new NumericColumnData(source, column, { kind: 'large', distance: comparison.distance, summary: await largeSampleSummary(source, column) });
+  if (comparison.kind === 'pooled') return { kind: 'pooled', pooled: comparison.pooled };
+  return { kind: 'large', distance: comparison.distance, summary: await largeSampleSummary(source, column) };
 }
 
 async function measureColumn(data: ColumnData, pair: ColumnPair, settings: DriftSettings): Promise<{ result: ColumnDriftResult; metrics: Map<string, DriftMetricValue> }> {

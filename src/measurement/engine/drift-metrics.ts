@@ -77,8 +77,8 @@ export async function measureDriftMetric(data: ColumnData, request: DriftMetricR
   const parameters = request.parameters;
   if (request.metric === 'wasserstein') {
     if (data.type !== 'numerical') return incomparableMetricValue(data.column, 'the Wasserstein distance needs a numerical column');
-    const value = wassersteinInUnits(data);
-    return { column: data.column, value, statistic: value, pValue: null, method: data.aggregate.kind === 'pooled' ? 'exact' : 'sql', bins: null, warnings: value.warnings };
+    const { value, method } = await wassersteinInUnits(data);
+    return { column: data.column, value, statistic: value, pValue: null, method, bins: null, warnings: value.warnings };
   }
 
   const test = testOfMetric[request.metric];

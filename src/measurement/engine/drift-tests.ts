@@ -7,7 +7,7 @@ import { hellingerDistance, jensenShannonDistance, kullbackLeibler, populationSt
 import { kolmogorovSmirnov, kolmogorovSmirnovFromStatistic, type KolmogorovSmirnovMethod } from '../core/drift/kolmogorov-smirnov.js';
 import { wassersteinDistance, wassersteinNormalized } from '../core/drift/wasserstein.js';
 import { defined, undefinedBecause, type Measured, type TestResult } from '../core/measured.js';
-import type { AlignedOutcome, ColumnData, NumericColumnData } from './drift-column-data.js';
+import type { AlignedOutcome, ColumnData, NumericAggregate, NumericColumnData } from './drift-column-data.js';
 
 /**
  * Runs one drift test on the aggregates of one column. The test, its input (pooled values, bins
@@ -60,20 +60,21 @@ export async function runDriftTest(data: ColumnData, choice: DriftTestChoice, se
 }
 
 /** Returns the Wasserstein distance in the column's unit, a policy metric that is no drift test of its own. */
-export function wassersteinInUnits(data: NumericColumnData): Measured {
-  if (data.aggregate.kind === 'pooled') return wassersteinDistance(data.aggregate.pooled);
-  const distance = data.aggregate.distance.wasserstein;
-  return distance === null || data.aggregate.distance.statistic === null ? undefinedBecause(emptyReason(data)) : defined(distance);
+export async function wassersteinInUnits(data: NumericColumnData): Promise<{ value: Measured; method: 'exact' | 'sql' }> {
+  const aggregate = await data.values();
+  if (aggregate.kind === 'pooled') return { value: wassersteinDistance(aggregate.pooled), method: 'exact' };
+  const distance = aggregate.distance.wasserstein;
+  return { value: distance === null || aggregate.distance.statistic === null ? undefinedBecause(emptyReason(data)) : defined(distance), method: 'sql' };
 }
 
 /** Runs KS, Anderson-Darling or the normalized Wasserstein distance on a numerical column's values. */
-export function runValueTest(data: NumericColumnData, test: DriftTestName, settings: DriftTestSettings): DriftTestOutcome {
-  const outcome = valueTest(data, test, settings);
-  return data.aggregate.kind === 'large' ? withExcludedWarnings(data, outcome, false) : outcome;
+export async function runValueTest(data: NumericColumnData, test: DriftTestName, settings: DriftTestSettings): Promise<DriftTestOutcome> {
+  const aggregate = await data.values();
+  const outcome = valueTest(data, aggregate, test, settings);
+  return aggregate.kind === 'large' ? withExcludedWarnings(data, outcome, false) : outcome;
 }
 
-function valueTest(data: NumericColumnData, test: DriftTestName, settings: DriftTestSettings): DriftTestOutcome {
-  const aggregate = data.aggregate;
+function valueTest(data: NumericColumnData, aggregate: NumericAggregate, test: DriftTestName, settings: DriftTestSettings): DriftTestOutcome {
   const method = settings.ksMethod ?? 'auto';
   if (aggregate.kind === 'pooled') {
     switch (test) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { binnedCounts, columnQuantiles, compareCategories, openDataSet, type DataSet } from '../../../src/measurement/data/index.js';
+import { binnedCounts, columnQuantiles, columnsQuantiles, compareCategories, compareCategoryColumns, openDataSet, type DataSet } from '../../../src/measurement/data/index.js';
 import { adultTestPath, adultTrainPath, appErrorOf, fixture, useDataEngine } from './support.js';
 
 const engine = useDataEngine();
@@ -86,5 +86,41 @@ describe('compareCategories', () => {
     expect([workclass.reference.missing, workclass.current.missing]).toEqual([1836, 963]);
     expect(workclass.distinctCount).toBe(8);
     expect(test.column('Y').columnType).toBe('categorical');
+  });
+});
+
+describe('compareCategoryColumns', () => {
+  it('counts several columns as compareCategories does', async () => {
+    const train = await openDataSet(engine(), { path: adultTrainPath, csv: { nullStrings: ['?'] } });
+    const test = await openDataSet(engine(), { path: adultTestPath, csv: { delimiter: ', ', nullStrings: ['?'] } });
+    const columns = ['workclass', 'education', 'native-country'];
+    const together = await compareCategoryColumns(engine(), train, test, columns, { topK: 10 });
+    for (const column of columns) {
+      expect(together.get(column), column).toEqual(await compareCategories(engine(), train, test, column, { topK: 10 }));
+    }
+  });
+});
+
+describe('binnedCounts edges', () => {
+  it('puts a value on an edge into the bin that starts there', async () => {
+    const [reference] = await driftFixtures();
+    const bins = await binnedCounts(engine(), reference, [{ column: 'value', edges: [1, 2] }]);
+    expect(bins.get('value')).toMatchObject({ counts: [3], below: 0, above: 1 });
+    const split = await binnedCounts(engine(), reference, [{ column: 'value', edges: [0, 1, 1.5, 3] }]);
+    expect(split.get('value')).toMatchObject({ counts: [0, 1, 3], below: 0, above: 0 });
+  });
+
+  it('counts one value on the edges of a constant reference', async () => {
+    const [reference] = await driftFixtures();
+    const bins = await binnedCounts(engine(), reference, [{ column: 'value', edges: [2, 2] }]);
+    expect(bins.get('value')).toMatchObject({ edges: [2, 2], counts: [2], below: 1, above: 1 });
+  });
+});
+
+describe('columnsQuantiles', () => {
+  it('gives the exact quantiles of columnQuantiles without approximation', async () => {
+    const [reference] = await driftFixtures();
+    const quantiles = await columnsQuantiles(engine(), reference, ['value'], [0, 0.25, 0.5, 1], { approximate: false });
+    expect(quantiles.get('value')).toEqual(await columnQuantiles(engine(), reference, 'value', [0, 0.25, 0.5, 1]));
   });
 });
