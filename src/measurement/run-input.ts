@@ -40,6 +40,34 @@ export function checkRunInput(contents: PolicyFileContents, outcome: RunOutcome,
         dataset: declared.dataset,
       };
     }),
-    outcome: outcome as RecordMeasurementRun['outcome'],
+    outcome: withStorableMessages(outcome) as RecordMeasurementRun['outcome'],
+  };
+}
+
+/** The longest warning or reason the store keeps, and the most warnings per value. */
+const maxMessageLength = 4_000;
+const maxWarnings = 100;
+
+function shorten(text: string): string {
+  if (text.length <= maxMessageLength) return text;
+  const suffix = ` … (${text.length - (maxMessageLength - 40)} more characters)`;
+  return text.slice(0, maxMessageLength - suffix.length) + suffix;
+}
+
+/**
+ * Shortens warnings and reasons to what the store keeps, so that a run over thousands of groups
+ * (whose warning lists every small group) is recorded instead of rejected. A JSON report file
+ * that `custos check --json` writes keeps the full text, so its hash then differs from the stored one.
+ */
+function withStorableMessages(outcome: RunOutcome): RunOutcome {
+  return {
+    ...outcome,
+    outcomes: outcome.outcomes.map((checkOutcome) => {
+      const value = checkOutcome.value;
+      const warnings = value.warnings.slice(0, maxWarnings).map(shorten);
+      if (value.warnings.length > maxWarnings) warnings[maxWarnings - 1] = `${value.warnings.length - maxWarnings + 1} more warnings left out`;
+      const stored = value.defined ? { ...value, warnings } : { ...value, reason: shorten(value.reason), warnings };
+      return { ...checkOutcome, value: stored, ...(checkOutcome.group !== null ? { group: shorten(checkOutcome.group) } : {}) };
+    }),
   };
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import YAML from 'yaml';
 import type { DataEngine, DataFileSpec, DataSet, FileFormat } from '../../measurement/data/index.js';
+import { inferFileFormat } from '../../measurement/data/file-spec.js';
 import type { FairnessMeasurementOptions } from '../../measurement/engine/fairness-measurement.js';
 import type { PerformanceMeasurementOptions } from '../../measurement/engine/performance-measurement.js';
 import { keepNonFiniteNumbers } from '../../measurement/reports/json-report.js';
@@ -118,7 +119,10 @@ export function registerMeasureCommands(program: Command): void {
     .option('--current-recode <mapping>', 'recoding of the current file when it differs, as --recode')
     .option('--test-columns <names>', 'comma-separated columns to test (default: every column of the reference)')
     .option('--map <pairs>', 'reference=current pairs for columns named differently in the current file')
-    .option('--test <rules...>', 'column=test[:threshold] overrides, such as age=ks or income=psi:0.2; tests: ks, anderson-darling, wasserstein-normalized, psi, kl, jensen-shannon, hellinger, chi-square, g-test, total-variation')
+    .option(
+      '--test <rules...>',
+      'column=test[:threshold] overrides, such as age=kolmogorov-smirnov or income=population-stability-index:0.2; tests: kolmogorov-smirnov, anderson-darling, wasserstein-normalized, population-stability-index, kullback-leibler, jensen-shannon, hellinger, chi-square, g-test, total-variation',
+    )
     .option('--drift-share <share>', 'dataset drift when at least this share of the tested columns drifted (default 0.5)')
     .action(async (reference: string, current: string, flags: FileFlags & OutputFlags & DriftFlags) => {
       const options = parseDriftFlags(flags);
@@ -188,11 +192,27 @@ function nonNegativeInteger(flag: string, value: string): number {
   return number;
 }
 
+/** The same limit as the policy file's bootstrapResamples, so that a typo cannot start an hours-long run. */
+const maxBootstrapReplicates = 100_000;
+
+function bootstrapReplicates(value: string): number {
+  const replicates = nonNegativeInteger('--bootstrap', value);
+  if (replicates < 1 || replicates > maxBootstrapReplicates) {
+    throw new AppError('VALIDATION_FAILED', `Invalid --bootstrap "${value}"; give a number of replicates from 1 to ${maxBootstrapReplicates}, such as 1000`);
+  }
+  return replicates;
+}
+
 function fileSpec(file: string, flags: FileFlags): DataFileSpec {
   if (flags.format !== undefined && !['csv', 'parquet', 'jsonl'].includes(flags.format)) {
     throw new AppError('VALIDATION_FAILED', `Invalid --format "${flags.format}"; use csv, parquet or jsonl`);
   }
   const recode = flags.recode === undefined ? {} : parseRecode(flags.recode);
+  const format = (flags.format as FileFormat | undefined) ?? inferFileFormat(file);
+  if (format !== 'csv' && format !== null) {
+    // CSV options do not apply, and the data layer rejects them for Parquet and JSON Lines.
+    return { path: file, format, recode };
+  }
   return {
     path: file,
     ...(flags.format ? { format: flags.format as FileFormat } : {}),
@@ -289,7 +309,7 @@ function fairnessOptions(flags: FairnessFlags): FairnessMeasurementOptions {
     favourableOutcome: flags.favourable as 'positive' | 'negative',
     ...(flags.minGroupSize !== undefined ? { minimumGroupSize: nonNegativeInteger('--min-group-size', flags.minGroupSize) } : {}),
     ...(flags.bootstrap !== undefined
-      ? { bootstrap: { replicates: nonNegativeInteger('--bootstrap', flags.bootstrap), ...(flags.seed !== undefined ? { seed: nonNegativeInteger('--seed', flags.seed) } : {}) } }
+      ? { bootstrap: { replicates: bootstrapReplicates(flags.bootstrap), ...(flags.seed !== undefined ? { seed: nonNegativeInteger('--seed', flags.seed) } : {}) } }
       : {}),
   };
 }

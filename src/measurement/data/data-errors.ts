@@ -150,8 +150,8 @@ export function invalidArgument(path: string, message: string): AppError {
 
 export function outOfMemory(path: string, memoryLimit: string): AppError {
   return new AppError(
-    'INTERNAL',
-    `DuckDB ran out of memory while reading "${path}" (memory limit ${memoryLimit}); raise the data engine's memoryLimit or measure fewer columns at once`,
+    'VALIDATION_FAILED',
+    `DuckDB ran out of memory while reading "${path}" (memory limit ${memoryLimit}); raise the limit (--memory-limit on the command line) or measure fewer columns at once`,
   );
 }
 

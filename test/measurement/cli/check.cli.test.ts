@@ -54,6 +54,30 @@ describe('CLI measure fairness', () => {
     expect(result.stderr).toContain('compas-scores-two-years.csv');
   });
 
+  it('reads Parquet and JSON Lines files', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const parquet = path.join(empty.settings.dataDir, 'compas.parquet');
+    const jsonLines = path.join(empty.settings.dataDir, 'compas.jsonl');
+    const select = `SELECT two_year_recid, score_text, race FROM read_csv('${compasFile}')`;
+    await connection.run(`COPY (${select}) TO '${parquet}' (FORMAT parquet)`);
+    await connection.run(`COPY (${select}) TO '${jsonLines}' (FORMAT json)`);
+    connection.closeSync();
+    instance.closeSync();
+    for (const file of [parquet, jsonLines]) {
+      const result = await runCli(empty, ['measure', 'fairness', file, '--label', 'two_year_recid', '--positive', '1', '--prediction', 'score_text', '--predicted-positive', 'Medium,High', '--by', 'race']);
+      expect(result.stderr, file).toBe('');
+      expect(result.stdout, file).toMatch(/\nAfrican-American +3696 +990 +805 +532 +1369 +44\.85 % +27\.99 %\n/);
+    }
+  });
+
+  it('rejects a bootstrap beyond the limit', async () => {
+    const result = await runCli(empty, ['measure', 'fairness', compasFile, '--label', 'two_year_recid', '--positive', '1', '--prediction', 'score_text', '--predicted-positive', 'High', '--by', 'race', '--bootstrap', '100000000']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--bootstrap "100000000"');
+  });
+
   it('rejects an empty file', async () => {
     const file = path.join(empty.settings.dataDir, 'empty.csv');
     fs.writeFileSync(file, '');
