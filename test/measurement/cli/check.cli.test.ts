@@ -78,6 +78,15 @@ describe('CLI measure fairness', () => {
     expect(result.stderr).toContain('--bootstrap "100000000"');
   });
 
+  it('hints at another delimiter', async () => {
+    const file = path.join(empty.settings.dataDir, 'semicolons.csv');
+    fs.writeFileSync(file, 'y;p;g\n1;1;a\n0;1;b\n');
+    const result = await runCli(empty, ['measure', 'fairness', file, '--label', 'y', '--positive', '1', '--prediction', 'p', '--predicted-positive', '1', '--by', 'g']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('the file has 1 column: y;p;g');
+    expect(result.stderr).toContain('may use ";" as its delimiter');
+  });
+
   it('rejects an empty file', async () => {
     const file = path.join(empty.settings.dataDir, 'empty.csv');
     fs.writeFileSync(file, '');
