@@ -74,7 +74,7 @@ export type NumericCollection =
       readonly counts: NumericCounts;
       /** Bins computed with those of the other columns, by `method:binCount`. */
       readonly bins: ReadonlyMap<string, AlignedOutcome>;
-      /** Fetches the values (or SQL KS D and Wasserstein) when a test asks for them. */
+      /** Fetches the values (or SQL KS D and Wasserstein) when a test needs them. */
       readonly fetchValues: () => Promise<NumericAggregate>;
     };
 

@@ -7,7 +7,7 @@ import type { ParameterValue } from '../policy/policy.js';
 import type { ColumnData } from './drift-column-data.js';
 import type { DriftColumnType } from './drift-columns.js';
 import { runDriftTest, wassersteinInUnits, type DriftTestSettings } from './drift-tests.js';
-import { rethrowAsValidation } from './core-range-errors.js';
+import { withCoreErrors } from './core-errors.js';
 
 /**
  * The per-column drift metrics of the policy vocabulary (`metric-names.ts`), computed from the
@@ -85,7 +85,7 @@ export async function measureDriftMetric(data: ColumnData, request: DriftMetricR
   const override: DriftTestOverride =
     data.type === 'numerical' ? { test, binning: parameters['binning'] === 'equal_width' ? 'equal-width' : 'reference-quantiles', binCount: integerParameter(parameters['bins'], defaultBinCount) } : { test };
   const { sizes } = data;
-  const choice = rethrowAsValidation(`/checks/${request.key}`, () =>
+  const choice = withCoreErrors(`/checks/${request.key}`, () =>
     driftTestForColumn({ columnType: data.type, referenceSize: sizes.reference, currentSize: sizes.current, distinctCount: data.distinctCount }, override),
   );
   const outcome = await runDriftTest(data, choice, {

@@ -164,7 +164,8 @@ export function summarizeFairness(counts: FairnessCounts, options: FairnessMeasu
     missingValues: options.missingSensitive ?? 'group',
     confidence: options.confidence ?? defaultConfidence,
   };
-  const report = withCoreErrors(counts.file, () => fairnessReport(counts.grouped, coreOptions));
+  const subject = `The measurement of "${counts.file}"`;
+  const report = withCoreErrors(counts.file, () => fairnessReport(counts.grouped, coreOptions), subject);
   const bootstrap = options.bootstrap
     ? withCoreErrors(counts.file, () =>
         bootstrapDisparities(counts.grouped, {
@@ -172,6 +173,7 @@ export function summarizeFairness(counts: FairnessCounts, options: FairnessMeasu
           replicates: options.bootstrap?.replicates ?? defaultBootstrapReplicates,
           seed: options.bootstrap?.seed ?? defaultBootstrapSeed,
         }),
+        subject,
       )
     : null;
 

@@ -176,7 +176,7 @@ export function summarizePerformance(aggregates: PerformanceAggregates, options:
       case 'regression':
         return summarizeRegression(aggregates, options as RegressionPerformanceOptions, minimumGroupSize, extraWarnings);
     }
-  });
+  }, `The measurement of "${aggregates.file}"`);
 }
 
 function summarizeBinary(

@@ -2,7 +2,7 @@ import { cohenKappa, krippendorffAlphaOfCombinations, type KappaWeights, type Kr
 import { undefinedBecause, type Measured } from '../core/measured.js';
 import { invalidArgument } from '../data/data-errors.js';
 import { annotatorLabelCounts, annotatorPairMatrix, type AnnotatorLabelCounts, type DataEngine, type DataSet } from '../data/index.js';
-import { rethrowAsValidation } from './core-range-errors.js';
+import { withCoreErrors } from './core-errors.js';
 
 /**
  * Agreement between annotators who labelled the same items, one label column per annotator and
@@ -61,7 +61,7 @@ export async function measureAgreement(engine: DataEngine, dataSet: DataSet, opt
     }
   }
   const order = level === 'ordinal' && options.order !== undefined ? options.order : undefined;
-  const alpha = rethrowAsValidation('/annotators/level', () => krippendorffAlphaOfCombinations(counts.combinations, { level, ...(order === undefined ? {} : { order }) }));
+  const alpha = withCoreErrors('/annotators/level', () => krippendorffAlphaOfCombinations(counts.combinations, { level, ...(order === undefined ? {} : { order }) }));
   return {
     annotators: [...options.columns],
     labels,
@@ -80,7 +80,7 @@ export function pairAgreement(counts: AnnotatorLabelCounts, first: string, secon
   const position = new Map(matrix.labels.map((label, index) => [label, index]));
   const reordered = labels.map((row) => labels.map((column) => matrix.matrix[position.get(row) as number]?.[position.get(column) as number] ?? 0));
   const items = reordered.reduce((sum, row) => sum + row.reduce((rowSum, count) => rowSum + count, 0), 0);
-  const kappa = rethrowAsValidation('/annotators/weights', () => cohenKappa({ labels: [...labels], matrix: reordered }, { weights }));
+  const kappa = withCoreErrors('/annotators/weights', () => cohenKappa({ labels: [...labels], matrix: reordered }, { weights }));
   return { first, second, items, kappa };
 }
 

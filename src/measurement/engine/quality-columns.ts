@@ -1,7 +1,7 @@
 import { assessColumnQuality, type ColumnQualityThresholds, type Judgement, type QualityCheck } from '../core/quality.js';
 import { undefinedBecause, type Measured } from '../core/measured.js';
 import { columnQualityCounts, type ColumnType, type DataEngine, type DataSet, type DeclaredColumn } from '../data/index.js';
-import { rethrowAsValidation } from './core-range-errors.js';
+import { withCoreErrors } from './core-errors.js';
 
 /**
  * Per-column data quality: completeness, distinct values, conformance to a declared type, range
@@ -68,7 +68,7 @@ export async function measureColumnQuality(
   return counts.map((columnCounts) => {
     const declared = declarations.get(columnCounts.column) ?? null;
     const column = dataSet.column(columnCounts.column);
-    const assessed = rethrowAsValidation(`/columns/${columnCounts.column}`, () => assessColumnQuality(columnCounts, thresholds));
+    const assessed = withCoreErrors(`/columns/${columnCounts.column}`, () => assessColumnQuality(columnCounts, thresholds));
     const hasRange = declared?.minimum !== undefined || declared?.maximum !== undefined;
     const hasDomain = declared?.allowedValues !== undefined;
     return {

@@ -1,6 +1,6 @@
 import { assessDatasetQuality, type ColumnQualityThresholds, type DatasetQuality, type DatasetQualityThresholds } from '../core/quality.js';
 import { duplicateKeyCounts, duplicateRowCounts, materializeDataSet, releaseDataSet, type DataEngine, type DataSet, type DeclaredColumn, type DuplicateKeyCounts, type DuplicateRowCounts } from '../data/index.js';
-import { rethrowAsValidation } from './core-range-errors.js';
+import { withCoreErrors } from './core-errors.js';
 import { countRows } from './row-count.js';
 import { measureAgreement, type AgreementOptions, type AgreementResult } from './quality-agreement.js';
 import { measureColumnQuality, type ColumnQualityResult } from './quality-columns.js';
@@ -72,7 +72,7 @@ export async function measureQuality(engine: DataEngine, dataSet: DataSet, optio
     const rowCount = rows?.rowCount ?? keys?.rowCount ?? columnResults[0]?.rowCount ?? (await countRows(engine, loaded));
     // Without counted duplicate rows there is nothing to hold the duplicate-row threshold against.
     const datasetThresholds = rows === null ? { ...thresholds, maximumDuplicateRowShare: undefined } : thresholds;
-    const assessment = rethrowAsValidation('/thresholds', () => assessDatasetQuality(rows ?? { rowCount, duplicateRows: 0 }, keys ?? undefined, datasetThresholds));
+    const assessment = withCoreErrors('/thresholds', () => assessDatasetQuality(rows ?? { rowCount, duplicateRows: 0 }, keys ?? undefined, datasetThresholds));
 
     const representativeness: RepresentativenessResult[] = [];
     for (const request of options.representativeness ?? []) representativeness.push(await measureRepresentativeness(engine, loaded, request));

@@ -3,7 +3,7 @@ import { categoryRepresentativeness, type Representativeness, type Representativ
 import { labelRateDisparity, representation, type LabelRateOptions, type LabelRateReport, type RepresentationOptions, type RepresentationReport } from '../core/representation.js';
 import { missingSensitiveValues } from '../data/data-errors.js';
 import { compareCategories, groupedConfusionCounts, type BinaryLabelSpec, type DataEngine, type DataSet, type MissingGroupPolicy } from '../data/index.js';
-import { rethrowAsValidation } from './core-range-errors.js';
+import { withCoreErrors } from './core-errors.js';
 
 /**
  * Comparisons of a data set's categories with a reference population: the representativeness of
@@ -62,7 +62,7 @@ export async function categoryCounts(engine: DataEngine, dataSet: DataSet, colum
 
 export async function measureRepresentativeness(engine: DataEngine, dataSet: DataSet, request: RepresentativenessRequest): Promise<RepresentativenessResult> {
   const counts = await categoryCounts(engine, dataSet, request.column);
-  const result = rethrowAsValidation(`/representativeness/${request.column}`, () =>
+  const result = withCoreErrors(`/representativeness/${request.column}`, () =>
     categoryRepresentativeness(counts, new Map(Object.entries(request.population)), {
       ...(request.measure === undefined ? {} : { measure: request.measure }),
       ...(request.maximumDistance === undefined ? {} : { maximumDistance: request.maximumDistance }),
@@ -86,7 +86,7 @@ export async function measureProtectedAttributes(engine: DataEngine, dataSet: Da
       const counts = await categoryCounts(engine, dataSet, attribute.column);
       if (options.missing === 'error' && counts.missing > 0) throw missingSensitiveValues(dataSet.path, attribute.column, counts.missing);
       const shares = attribute.referenceShares;
-      representationReport = rethrowAsValidation(`/protectedAttributes/${attribute.column}`, () => representation(counts, new Map(Object.entries(shares)), options.representation));
+      representationReport = withCoreErrors(`/protectedAttributes/${attribute.column}`, () => representation(counts, new Map(Object.entries(shares)), options.representation));
     }
 
     let labelRate: LabelRateReport | null = null;
@@ -104,7 +104,7 @@ export async function measureProtectedAttributes(engine: DataEngine, dataSet: Da
         positives: group.counts.truePositives + group.counts.falseNegatives,
         negatives: group.counts.trueNegatives + group.counts.falsePositives,
       }));
-      labelRate = rethrowAsValidation(`/protectedAttributes/${attribute.column}`, () => labelRateDisparity(groups, options.labelRate));
+      labelRate = withCoreErrors(`/protectedAttributes/${attribute.column}`, () => labelRateDisparity(groups, options.labelRate));
     }
     results.push({ attribute: attribute.column, representation: representationReport, labelRate, warnings });
   }
