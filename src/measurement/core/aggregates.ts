@@ -13,8 +13,8 @@ export interface ConfusionCounts {
 }
 
 /**
- * Confusion counts of one group. `key` holds the group's value of each sensitive attribute in
- * the order of `GroupedConfusion.attributes`; null stands for a missing value.
+ * Confusion counts of one group. `key` contains the group's value of each sensitive attribute in
+ * the order of `GroupedConfusion.attributes`; null is a missing value.
  */
 export interface GroupConfusion {
   readonly key: readonly (string | null)[];
@@ -47,7 +47,7 @@ export interface ExcludedCounts {
 }
 
 /**
- * Counts per bin for fixed edges. Bin i holds values in [edges[i], edges[i + 1]), the last bin
+ * Counts per bin for fixed edges. Bin i contains the values in [edges[i], edges[i + 1]), the last bin
  * is closed on the right. `below` and `above` count finite values outside the edges.
  */
 export interface BinnedCounts {

@@ -91,7 +91,9 @@ export async function columnsQuantiles(
     let previous = minimum;
     const clamped = quantiles.map((value, position) => {
       const probability = probabilities[position] as number;
-      let quantile = probability === 0 ? minimum : probability === 1 ? maximum : Math.min(maximum, Math.max(minimum, toNumberOrNull(value) ?? minimum));
+      let quantile = Math.min(maximum, Math.max(minimum, toNumberOrNull(value) ?? minimum));
+      if (probability === 0) quantile = minimum;
+      if (probability === 1) quantile = maximum;
       if (quantile < previous) quantile = previous;
       previous = quantile;
       return quantile;

@@ -65,7 +65,7 @@ export function valueNotOfType(path: string, column: string, line: number | null
 export function missingColumns(path: string, missing: readonly string[], available: readonly string[]): AppError {
   const list = missing.map((name) => `"${name}"`).join(', ');
   const noun = missing.length === 1 ? 'column' : 'columns';
-  // One column whose name holds a common separator means the file was split at the wrong delimiter.
+  // A single column whose name contains a common separator means the file was split at the wrong delimiter.
   const separator = available.length === 1 ? [';', '\t', '|'].find((candidate) => available[0]!.includes(candidate)) : undefined;
   const hint = separator === undefined ? '' : `; the header was read as one column, so the file may use ${JSON.stringify(separator)} as its delimiter: set it with --delimiter (csv.delimiter in a policy)`;
   return inputError(
