@@ -14,6 +14,7 @@ import { registerJsonBodyParser } from './json-body.js';
 import { documentConventions } from './openapi-conventions.js';
 import { validatorCompiler } from './validator.js';
 import { routeModules } from './routes/index.js';
+import { registerWebApp } from './web-app.js';
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -80,5 +81,6 @@ export async function buildServer(ctx: ServiceContext, extraRoutes: RouteModule[
   for (const register of [...routeModules, ...extraRoutes]) {
     register(app, ctx);
   }
+  await registerWebApp(fastify, ctx.config.webDir);
   return fastify;
 }

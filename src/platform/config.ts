@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppError, type ErrorDetail } from './errors.js';
 
 /** Settings read once at start-up from flags and environment variables, validated and frozen. */
@@ -18,6 +19,8 @@ export interface Config {
   /** Largest evidence file accepted by an upload, which streams through the hash into the evidence store. */
   readonly evidenceUploadLimitBytes: number;
   readonly sessionTtlHours: number;
+  /** Folder of the built web app served at `/`; the build's own output unless set. */
+  readonly webDir: string;
 }
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -45,6 +48,7 @@ export const environmentVariables = {
   datasetUploadLimitBytes: 'CUSTOS_DATASET_UPLOAD_LIMIT_BYTES',
   evidenceUploadLimitBytes: 'CUSTOS_EVIDENCE_UPLOAD_LIMIT_BYTES',
   sessionTtlHours: 'CUSTOS_SESSION_TTL_HOURS',
+  webDir: 'CUSTOS_WEB_DIR',
 } as const;
 
 const defaults = {
@@ -56,6 +60,8 @@ const defaults = {
   datasetUploadLimitBytes: 2_147_483_648,
   evidenceUploadLimitBytes: 268_435_456,
   sessionTtlHours: 12,
+  // Two folders up from both src/platform and dist/platform is the package root.
+  webDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
 };
 
 const schemaNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -134,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
       1_099_511_627_776,
     ),
     sessionTtlHours: integer('sessionTtlHours', read('sessionTtlHours'), defaults.sessionTtlHours, 1, 24 * 90),
+    webDir: path.resolve(read('webDir') ?? defaults.webDir),
   };
 
   if (problems.length > 0) {

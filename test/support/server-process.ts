@@ -17,6 +17,8 @@ export interface ServerProcessOptions {
   /** Environment variables for the server, on top of this process's environment without any CUSTOS_ variable. */
   env: Record<string, string>;
   startTimeoutMs?: number;
+  /** Loads the demo organization into the empty database before listening, as `npm start` does. */
+  demo?: boolean;
 }
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,7 +40,7 @@ export async function findFreePort(): Promise<number> {
 }
 
 /**
- * Starts `custos serve --no-demo` on 127.0.0.1 and a free port, and resolves once GET /api/health
+ * Starts `custos serve` (with `--no-demo` unless asked for the demo) on 127.0.0.1 and a free port, and resolves once GET /api/health
  * returns 200. Rejects with the process's output when it exits or does not respond in time, after
  * stopping the process.
  */
@@ -47,7 +49,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', '--no-demo'],
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', ...(options.demo ? [] : ['--no-demo'])],
     { cwd: repositoryRoot, env: { ...inheritedEnvironment(), CUSTOS_LOG_LEVEL: 'warn', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 

@@ -4,6 +4,7 @@ import { CreateUser, User, UserListQuery, createUser, getUserById, listUsers } f
 import { Page } from '../../platform/pagination.js';
 import type { RouteModule } from '../app.js';
 import { callerOf, sessionCookieName } from '../authentication.js';
+import { permissionsOf } from '../../platform/auth/policy.js';
 import { changeErrors, commonErrors, ErrorResponse } from '../schemas.js';
 
 export const authRoutes: RouteModule = (app, ctx) => {
@@ -44,10 +45,23 @@ export const authRoutes: RouteModule = (app, ctx) => {
 
   app.get(
     '/api/auth/me',
-    { schema: { tags: ['authentication'], summary: 'The signed-in user and the roles this request acts with', response: { 200: Type.Object({ user: User, actingRoles: Type.Array(Type.String()) }), ...commonErrors } } },
+    {
+      schema: {
+        tags: ['authentication'],
+        summary: 'The signed-in user, the roles this request acts with and the permissions they grant',
+        response: {
+          200: Type.Object({
+            user: User,
+            actingRoles: Type.Array(Type.String()),
+            permissions: Type.Array(Type.String(), { description: 'Names such as soa.write; a read-only caller has only *.read ones' }),
+          }),
+          ...commonErrors,
+        },
+      },
+    },
     async (request) => {
       const caller = callerOf(request);
-      return { user: await getUserById(ctx.database.db, caller.userId), actingRoles: [...caller.roles] };
+      return { user: await getUserById(ctx.database.db, caller.userId), actingRoles: [...caller.roles], permissions: permissionsOf(caller) };
     },
   );
 

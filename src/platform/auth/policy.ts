@@ -70,6 +70,11 @@ export function rolesWith(permission: Permission): readonly Role[] {
   return rules[permission];
 }
 
+/** Every permission the caller's roles grant, in the rulebook's order; the web app shows and hides actions by it. */
+export function permissionsOf(caller: Caller): Permission[] {
+  return (Object.keys(rules) as Permission[]).filter((permission) => can(caller, permission));
+}
+
 export function can(caller: Caller, permission: Permission): boolean {
   const allowed: readonly Role[] = rules[permission];
   return caller.roles.some((role) => allowed.includes(role));

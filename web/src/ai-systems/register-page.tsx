@@ -1,0 +1,5 @@
+import { PageTitle } from '../components/page-title';
+
+export function RegisterPage() {
+  return <PageTitle title="AI systems" subtitle="This screen is being built." />;
+}

@@ -1,0 +1,72 @@
+import { Suspense } from 'react';
+import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+import { AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useReadOnly, useSession, useSignOut } from '../auth/session';
+import { navigation } from './navigation';
+
+/** The frame of every signed-in screen: header with the user, navigation, and the screen itself. */
+export function Layout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const session = useSession();
+  const readOnly = useReadOnly();
+  const signOut = useSignOut();
+  const location = useLocation();
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close navigation' : 'Open navigation'} />
+            <Title order={2} size="h4">
+              custos
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="md">
+              AI management system
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {readOnly && (
+              <Badge color="gray" variant="outline">
+                read-only
+              </Badge>
+            )}
+            <Text size="sm" visibleFrom="sm" data-testid="signed-in-user">
+              {session.user.displayName || session.user.username} · {session.actingRoles.map((role) => role.replace(/_/g, ' ')).join(', ')}
+            </Text>
+            <Button variant="default" size="xs" onClick={() => signOut.mutate()} loading={signOut.isPending}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+        {navigation.map((item) => (
+          <NavLink
+            key={item.path}
+            component={RouterLink}
+            to={item.path}
+            label={item.label}
+            description={item.description}
+            active={item.path === '/' ? location.pathname === '/' : location.pathname.startsWith(item.path)}
+            onClick={close}
+          />
+        ))}
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <Suspense
+          fallback={
+            <Center p="xl">
+              <Loader aria-label="Loading the screen" />
+            </Center>
+          }
+        >
+          <Outlet />
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,9 @@
+import { Center, Loader } from '@mantine/core';
+
+export function LoadingScreen() {
+  return (
+    <Center mih="100vh">
+      <Loader aria-label="Loading custos" />
+    </Center>
+  );
+}

@@ -1,0 +1,24 @@
+import { useEffect, type ReactNode } from 'react';
+import { Group, Text, Title } from '@mantine/core';
+
+/** The screen's heading, also used as the browser tab's title. */
+export function PageTitle({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title} · custos`;
+  }, [title]);
+  return (
+    <Group justify="space-between" align="flex-start" mb="md" wrap="wrap">
+      <div>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
+        {subtitle && (
+          <Text c="dimmed" size="sm">
+            {subtitle}
+          </Text>
+        )}
+      </div>
+      {actions && <Group gap="xs">{actions}</Group>}
+    </Group>
+  );
+}

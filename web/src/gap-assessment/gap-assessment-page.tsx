@@ -1,0 +1,5 @@
+import { PageTitle } from '../components/page-title';
+
+export function GapAssessmentPage() {
+  return <PageTitle title="Gap assessment" subtitle="This screen is being built." />;
+}

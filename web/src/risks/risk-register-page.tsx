@@ -1,0 +1,5 @@
+import { PageTitle } from '../components/page-title';
+
+export function RiskRegisterPage() {
+  return <PageTitle title="Risks" subtitle="This screen is being built." />;
+}
