@@ -10,15 +10,16 @@ import { benchmarkDrift, benchmarkFairness } from './measurement/benchmark.js';
 import { benchmarkSoaExport } from './soa-export.js';
 import { benchmarkVerifyVariants } from './verify-variants.js';
 import { ensureSeeded } from './seed.js';
+import { benchmarkFirstScreen, benchmarkRegister, firstRouteJavaScript } from './web-app.js';
 
 /*
  * Runs the benchmarks that docs/benchmarks.md records. Usage:
- *   npm run bench -- [list|verify|verify-variants|load|evidence|soa|drift|fairness|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--rows N] [--data-dir DIR]
+ *   npm run bench -- [list|verify|verify-variants|load|evidence|soa|drift|fairness|web|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--rows N] [--data-dir DIR]
  * The seeded database is kept in the data directory and reused while its size matches.
  */
 
-const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|evidence|soa|drift|fairness|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--rows N] [--data-dir DIR]';
-const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'evidence', 'soa', 'drift', 'fairness', 'all'] as const;
+const usage = 'usage: npm run bench -- [list|verify|verify-variants|load|evidence|soa|drift|fairness|web|all] [--systems N] [--events N] [--requests N] [--duration S] [--runs N] [--rows N] [--data-dir DIR]';
+const benchmarks = ['list', 'verify', 'verify-variants', 'load', 'evidence', 'soa', 'drift', 'fairness', 'web', 'all'] as const;
 type Benchmark = (typeof benchmarks)[number];
 
 /** Prints a usage error and exits with 2, as the custos CLI does for usage errors. */
@@ -60,7 +61,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 log(`Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown model'}), Node.js ${process.version}, load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 
-if (!['load', 'evidence', 'soa', 'drift', 'fairness'].includes(selected)) {
+if (!['load', 'evidence', 'soa', 'drift', 'fairness', 'web'].includes(selected)) {
   const seeded = await ensureSeeded(path.join(dataDir, 'seeded'), size, log);
   if (selected === 'list' || selected === 'all') {
     log(`\n== GET /api/ai-systems on SQLite, ${size.systems} systems and ${size.events} events ==`);
@@ -104,4 +105,14 @@ if (selected === 'fairness' || selected === 'all') {
   const rows = values.rows === undefined ? 10_000_000 : positiveInteger('rows', values.rows);
   log(`\n== Fairness over ${rows} rows with two sensitive attributes ==`);
   await benchmarkFairness({ directory: path.join(dataDir, 'measurement'), rows, runs: positiveInteger('runs', values.runs) }, log);
+}
+
+if (selected === 'web' || selected === 'all') {
+  log('\n== Web app: JavaScript of the first route ==');
+  firstRouteJavaScript(log);
+  log('\n== Web app: sign-in to drawn dashboard on the demo organization, in chromium on loopback ==');
+  await benchmarkFirstScreen({ runs: positiveInteger('runs', values.runs) }, log);
+  const seeded = await ensureSeeded(path.join(dataDir, 'web-seeded'), { systems: size.systems, events: size.systems * 2 }, log);
+  log(`\n== Web app: register interactions on ${size.systems} systems, in chromium on loopback ==`);
+  await benchmarkRegister(seeded, { runs: Math.max(positiveInteger('runs', values.runs), 5) }, log);
 }

@@ -10,7 +10,7 @@ import { inheritedEnvironment, repositoryRoot, startServerProcess, type ServerPr
 export const chromiumPath = process.env.CUSTOS_TEST_CHROMIUM ?? '/usr/bin/chromium';
 
 /** The flags the issue and this machine's closed network ask for; playwright adds a new empty --user-data-dir per launch. */
-const chromiumFlags = [
+export const chromiumFlags = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
