@@ -51,6 +51,7 @@ describe.each(databaseKinds)('sign-in, sessions and tokens on %s', (kind) => {
     const me = await server.anonymous('GET', '/api/auth/me', { headers: { cookie: session } });
     expect(me.statusCode).toBe(200);
     expect(me.json().actingRoles).toEqual(['administrator']);
+    expect(me.json().permissions).toEqual(expect.arrayContaining(['soa.write', 'soa.approve', 'risks.write', 'users.manage']));
 
     const signOut = await server.anonymous('POST', '/api/auth/sign-out', { headers: { cookie: session } });
     expect(signOut.statusCode).toBe(204);
@@ -70,6 +71,15 @@ describe.each(databaseKinds)('sign-in, sessions and tokens on %s', (kind) => {
     expect(causes).toEqual(['unknown user', 'wrong password']);
     const signedIn = (await server.as('internal_auditor')('GET', '/api/audit-events?action=user.signed_in')).json();
     expect(signedIn.total).toBe(1);
+  });
+
+  it('lists only read permissions, and managing its own tokens, for an internal auditor', async () => {
+    const me = await server.as('internal_auditor')('GET', '/api/auth/me');
+    expect(me.statusCode).toBe(200);
+    const permissions: string[] = me.json().permissions;
+    expect(permissions).toContain('audit.read');
+    expect(permissions).toContain('measurements.read');
+    expect(permissions.filter((permission) => !/\.read(_\w+)?$/.test(permission))).toEqual(['api_tokens.manage_own']);
   });
 
   it('issues tokens to a signed-in user for themselves only', async () => {
