@@ -38,6 +38,7 @@ interface FairnessFlags extends FileFlags, OutputFlags {
   minGroupSize?: string;
   bootstrap?: string;
   seed?: string;
+  allowAbsentPositive?: boolean;
 }
 
 interface PerformanceFlags extends FileFlags, OutputFlags {
@@ -50,6 +51,7 @@ interface PerformanceFlags extends FileFlags, OutputFlags {
   probabilities?: string;
   by?: string;
   bins?: string;
+  allowAbsentPositive?: boolean;
 }
 
 /** Registers `custos measure fairness|performance|drift|quality`, ad-hoc measurements of data files that store nothing. */
@@ -74,6 +76,7 @@ export function registerMeasureCommands(program: Command): void {
     .option('--min-group-size <n>', 'groups with fewer rows are flagged (default 30)')
     .option('--bootstrap <replicates>', 'add seeded bootstrap intervals for the disparities, stratified by group')
     .option('--seed <n>', 'seed of the bootstrap (default 0)')
+    .option('--allow-absent-positive', 'accept --positive and --predicted-positive values that do not occur in the file, as long as one of them does (by default an absent value is an error, because it is usually misspelt)')
     .action(async (file: string, flags: FairnessFlags) => {
       const options = fairnessOptions(flags);
       await withDataSets(flags, [{ file, flags }], async (engine, [dataSet]) => {
@@ -96,6 +99,7 @@ export function registerMeasureCommands(program: Command): void {
     .option('--probabilities <pairs>', 'multiclass: class=column pairs giving each class probability, such as cat=p_cat,dog=p_dog')
     .option('--by <columns>', 'also compute every metric per group of these comma-separated attributes')
     .option('--bins <n>', 'binary: calibration bins (default 10)')
+    .option('--allow-absent-positive', 'binary: accept --positive and --predicted-positive values that do not occur in the file, as long as one of them does (by default an absent value is an error, because it is usually misspelt)')
     .action(async (file: string, flags: PerformanceFlags) => {
       const options = performanceOptions(flags);
       await withDataSets(flags, [{ file, flags }], async (engine, [dataSet]) => {
@@ -289,7 +293,7 @@ function fairnessOptions(flags: FairnessFlags): FairnessMeasurementOptions {
   let prediction: FairnessMeasurementOptions['prediction'];
   if (byColumn) {
     if (flags.predictedPositive === undefined) throw new AppError('VALIDATION_FAILED', `--prediction ${flags.prediction} needs --predicted-positive, the values that count as a positive prediction`);
-    prediction = { column: flags.prediction!, positive: list(flags.predictedPositive) };
+    prediction = { column: flags.prediction!, positive: list(flags.predictedPositive), allowAbsentPositive: flags.allowAbsentPositive === true };
   } else {
     const threshold = Number(flags.threshold);
     if (flags.threshold === undefined || !Number.isFinite(threshold)) {
@@ -301,7 +305,7 @@ function fairnessOptions(flags: FairnessFlags): FairnessMeasurementOptions {
   if (flags.reference === 'most_favourable') reference = 'most_favourable';
   else if (flags.reference !== undefined && flags.reference !== 'largest') reference = { group: flags.reference };
   return {
-    label: { column: flags.label, positive: list(flags.positive) },
+    label: { column: flags.label, positive: list(flags.positive), allowAbsentPositive: flags.allowAbsentPositive === true },
     prediction,
     sensitive: list(flags.by),
     missingSensitive: flags.missing as 'group' | 'error',
@@ -345,8 +349,8 @@ function performanceOptions(flags: PerformanceFlags): PerformanceMeasurementOpti
   }
   return {
     task: 'binary_classification',
-    label: { column: flags.label, positive: list(flags.positive) },
-    prediction: flags.prediction === undefined ? null : { column: flags.prediction, positive: list(flags.predictedPositive!) },
+    label: { column: flags.label, positive: list(flags.positive), allowAbsentPositive: flags.allowAbsentPositive === true },
+    prediction: flags.prediction === undefined ? null : { column: flags.prediction, positive: list(flags.predictedPositive!), allowAbsentPositive: flags.allowAbsentPositive === true },
     scoreColumn: flags.score ?? null,
     ...(flags.bins !== undefined ? { calibrationBins: nonNegativeInteger('--bins', flags.bins) } : {}),
     sensitive,

@@ -15,7 +15,7 @@ import {
   type MissingGroupPolicy,
 } from './group-keys.js';
 import { quoteIdentifier, SqlParameters } from './sql-text.js';
-import { checkBinaryLabelValues, distinctSorted, labelSql, type BinaryLabelSpec, type BinaryLabelValues } from './label-check.js';
+import { checkBinaryLabelValues, checkEveryPositiveOccurs, distinctSorted, labelSql, type BinaryLabelSpec, type BinaryLabelValues } from './label-check.js';
 import { membershipExpression, type ColumnValue } from './value-matching.js';
 import { toCount, toTextOrNull } from './values.js';
 
@@ -24,7 +24,8 @@ import { toCount, toTextOrNull } from './values.js';
  * predicts positive when `score >= threshold`. A NaN score counts as a missing prediction.
  */
 export type BinaryPredictionSpec =
-  | { readonly column: string; readonly positive: readonly ColumnValue[] }
+  /** `allowAbsentPositive` as in BinaryLabelSpec: whether a positive value may be absent while another occurs. */
+  | { readonly column: string; readonly positive: readonly ColumnValue[]; readonly allowAbsentPositive?: boolean }
   | { readonly scoreColumn: string; readonly threshold: number };
 
 export interface GroupedConfusionOptions {
@@ -93,8 +94,9 @@ export async function groupedConfusionCounts(engine: DataEngine, dataSet: DataSe
   }));
   if (counted.length === 0) throw noDataRows(dataSet.path);
 
-  const labelValues = checkBinaryLabelValues(dataSet, options.label, counted);
-  const warnings = checkPredictionValues(dataSet, options.prediction, counted);
+  const warnings: string[] = [];
+  const labelValues = checkBinaryLabelValues(dataSet, options.label, counted, warnings);
+  checkPredictionValues(dataSet, options.prediction, counted, warnings);
   enforceMissingGroupPolicy(dataSet, attributes, counted, options.missingSensitive ?? 'group');
   return summarize(attributes, counted, labelValues, warnings, dataSet);
 }
@@ -123,18 +125,15 @@ function predictionExpressions(dataSet: DataSet, prediction: BinaryPredictionSpe
   return { value: predicted, text: 'NULL', predicted: 'prediction_value' };
 }
 
-function checkPredictionValues(dataSet: DataSet, prediction: BinaryPredictionSpec, counted: readonly CountedRow[]): string[] {
-  if (!('column' in prediction)) return [];
+function checkPredictionValues(dataSet: DataSet, prediction: BinaryPredictionSpec, counted: readonly CountedRow[], warnings: string[]): void {
+  if (!('column' in prediction)) return;
   const found = distinctSorted(counted.map((row) => row.predictionText));
   const matched = distinctSorted(counted.filter((row) => row.predicted === true).map((row) => row.predictionText));
   if (matched.length === 0) throw positiveValueNotFound(dataSet.path, prediction.column, prediction.positive.map(String), found);
 
-  // Text is compared as written, so a value that never occurs is probably misspelt.
-  if (dataSet.column(prediction.column).columnType !== 'categorical') return [];
-  return prediction.positive
-    .map(String)
-    .filter((value) => !found.includes(value))
-    .map((value) => `The positive prediction value ${JSON.stringify(value)} does not occur in column "${prediction.column}" of "${dataSet.path}"`);
+  const counts = counted.map((row) => ({ value: row.predictionText, rows: row.rows }));
+  const declared = { column: prediction.column, role: 'prediction' as const, positive: prediction.positive, allowAbsent: prediction.allowAbsentPositive ?? false };
+  checkEveryPositiveOccurs(dataSet, declared, found, counts, warnings);
 }
 
 function summarize(

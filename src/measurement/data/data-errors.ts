@@ -107,6 +107,19 @@ export function positiveValueNotFound(path: string, column: string, positives: r
   );
 }
 
+/**
+ * Raised when a positive value of the label or the prediction never occurs in its column while
+ * another one does: the value is most likely misspelt, and measuring on would silently count its
+ * rows in the other class.
+ */
+export function positiveValueAbsent(path: string, column: string, role: 'label' | 'prediction', value: string, counts: readonly ValueCount[]): AppError {
+  return inputError(
+    path,
+    `column ${column}`,
+    `The positive ${role} value ${JSON.stringify(value)} does not occur in column "${column}" of "${path}"; the values found are ${describeValueCounts(counts)}; correct the value, or accept positive values that this file lacks with --allow-absent-positive (allowAbsentPositive: true beside positive in a policy)`,
+  );
+}
+
 export function valueNotComparable(path: string, column: string, value: string, columnType: string): AppError {
   return inputError(
     path,
@@ -178,6 +191,29 @@ export function shortList(values: readonly string[]): string {
   const shown = values.slice(0, shownValues).map((value) => JSON.stringify(value));
   const rest = values.length - shown.length;
   return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
+/** A value of a column and the number of rows that hold it; null is the missing value. */
+export interface ValueCount {
+  readonly value: string | null;
+  readonly rows: number;
+}
+
+/** Largest number of values that describeValueCounts shows. */
+const shownValueCounts = 5;
+
+/**
+ * Lists the most frequent values with their row counts, such as `"Caucasian" (2454 rows)`, and
+ * how many values are left out. Equal counts keep the values in code-point order.
+ */
+export function describeValueCounts(counts: readonly ValueCount[]): string {
+  const totals = new Map<string | null, number>();
+  for (const { value, rows } of counts) totals.set(value, (totals.get(value) ?? 0) + rows);
+  const sorted = [...totals].sort(([leftValue, leftRows], [rightValue, rightRows]) => rightRows - leftRows || String(leftValue).localeCompare(String(rightValue)));
+  const shown = sorted.slice(0, shownValueCounts).map(([value, rows]) => `${value === null ? '(missing)' : JSON.stringify(value)} (${rows} ${rows === 1 ? 'row' : 'rows'})`);
+  const rest = sorted.length - shown.length;
+  if (shown.length === 0) return 'no values';
+  return rest > 0 ? `${shown.join(', ')} and ${rest} more ${rest === 1 ? 'value' : 'values'}` : shown.join(', ');
 }
 
 /** Builds the warning that rows were left out of a measurement, for example because they have no label. */

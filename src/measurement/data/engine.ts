@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { DuckDBInstance, type DuckDBConnection, type DuckDBMaterializedResult } from '@duckdb/node-api';
 
-import { findMalformedJsonLine, translateDuckDbError, type ErrorContext } from './duckdb-errors.js';
+import { findMalformedCsvRecord, findMalformedJsonLine, translateDuckDbError, type ErrorContext } from './duckdb-errors.js';
 import type { SqlParameters } from './sql-text.js';
 
 /** How far a running query has got, as DuckDB estimates it. */
@@ -152,7 +152,7 @@ export class DataEngine {
     } catch (error) {
       if (contexts === null) throw error;
       const context = chooseContext(error, contexts);
-      throw translateDuckDbError(error, context, await findMalformedJsonLine(error, context));
+      throw translateDuckDbError(error, context, await findMalformedJsonLine(error, context), await findMalformedCsvRecord(error, context));
     } finally {
       if (poller !== null) clearInterval(poller);
     }

@@ -1,7 +1,7 @@
-import { nonBinaryLabel, positiveValueNotFound, unexpectedLabelValues, invalidArgument } from './data-errors.js';
+import { nonBinaryLabel, positiveValueAbsent, positiveValueNotFound, unexpectedLabelValues, invalidArgument, type ValueCount } from './data-errors.js';
 import type { DataSet } from './dataset.js';
 import { quoteIdentifier, type SqlParameters } from './sql-text.js';
-import { membershipExpression, type ColumnValue } from './value-matching.js';
+import { membershipExpression, valuesNotFound, type ColumnValue } from './value-matching.js';
 
 /**
  * The actual outcome of binary classification. A row is an actual positive when its label is
@@ -12,6 +12,11 @@ export interface BinaryLabelSpec {
   readonly column: string;
   readonly positive: readonly ColumnValue[];
   readonly negative?: readonly ColumnValue[];
+  /**
+   * Whether a positive value may be absent from the file while another occurs; default false,
+   * which raises an error naming the absent value. When true, the absent value gets a warning.
+   */
+  readonly allowAbsentPositive?: boolean;
 }
 
 /** Label values found in a file, as text, by class. */
@@ -48,10 +53,12 @@ export function labelSql(
 }
 
 /**
- * Checks that the label values found make a binary label: some positive value occurs, every
+ * Checks that the label values found make a binary label. Every positive value occurs, every
  * value is in a declared list, and without declared negatives at most one other value occurs.
+ * With `allowAbsentPositive`, one positive value suffices and each absent one is added to
+ * `warnings`.
  */
-export function checkBinaryLabelValues(dataSet: DataSet, label: BinaryLabelSpec, counted: readonly LabelValueCount[]): BinaryLabelValues {
+export function checkBinaryLabelValues(dataSet: DataSet, label: BinaryLabelSpec, counted: readonly LabelValueCount[], warnings: string[]): BinaryLabelValues {
   const positive = distinctSorted(counted.filter((row) => row.actual === true).map((row) => row.labelText));
   const negative = distinctSorted(counted.filter((row) => row.actual === false).map((row) => row.labelText));
   const unclassified = distinctSorted(counted.filter((row) => row.actual === null && row.labelText !== null).map((row) => row.labelText));
@@ -62,8 +69,27 @@ export function checkBinaryLabelValues(dataSet: DataSet, label: BinaryLabelSpec,
     throw unexpectedLabelValues(dataSet.path, label.column, unclassified, [...declaredPositive, ...(label.negative ?? []).map(String)]);
   }
   if (positive.length === 0) throw positiveValueNotFound(dataSet.path, label.column, declaredPositive, found);
+  const counts = counted.map((row) => ({ value: row.labelText, rows: row.rows }));
+  checkEveryPositiveOccurs(dataSet, { column: label.column, role: 'label', positive: label.positive, allowAbsent: label.allowAbsentPositive ?? false }, found, counts, warnings);
   if (label.negative === undefined && negative.length > 1) throw nonBinaryLabel(dataSet.path, label.column, declaredPositive, found);
   return { positive, negative };
+}
+
+/**
+ * Raises an error for the first positive value of the label or the prediction that occurs
+ * nowhere in its column, or with `allowAbsent` adds a warning for each such value.
+ */
+export function checkEveryPositiveOccurs(
+  dataSet: DataSet,
+  declared: { readonly column: string; readonly role: 'label' | 'prediction'; readonly positive: readonly ColumnValue[]; readonly allowAbsent: boolean },
+  found: readonly string[],
+  counts: readonly ValueCount[],
+  warnings: string[],
+): void {
+  const absent = valuesNotFound(dataSet, dataSet.column(declared.column), declared.positive, found).map(String);
+  if (absent.length === 0) return;
+  if (!declared.allowAbsent) throw positiveValueAbsent(dataSet.path, declared.column, declared.role, absent[0]!, counts);
+  for (const value of absent) warnings.push(`The positive ${declared.role} value ${JSON.stringify(value)} does not occur in column "${declared.column}" of "${dataSet.path}"`);
 }
 
 /** Returns the distinct non-null values in code-point order. */

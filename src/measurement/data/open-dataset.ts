@@ -4,7 +4,7 @@ import { quoteIdentifier, SqlParameters } from './sql-text.js';
 import { readFirstCsvRecord } from './csv-header.js';
 import { emptyFile, fileNotFound, headerTooLong, missingColumns, notAFile } from './data-errors.js';
 import { columnsAfterRecoding, DataSet, scanFunction } from './dataset.js';
-import { findMalformedJsonLine, isCsvSniffingError, translateDuckDbError, type ErrorContext } from './duckdb-errors.js';
+import { findMalformedCsvRecord, findMalformedJsonLine, isCsvSniffingError, translateDuckDbError, type ErrorContext } from './duckdb-errors.js';
 import type { DataEngine } from './engine.js';
 import { resolveFileSpec, type DataFileSpec, type ResolvedFileSpec } from './file-spec.js';
 
@@ -105,7 +105,7 @@ async function describeScan(
     if (spec.format === 'csv' && headerFields !== null && isCsvSniffingError(error)) {
       await findMalformedLine(engine, spec, context, headerFields.length);
     }
-    throw translateDuckDbError(error, context, await findMalformedJsonLine(error, context));
+    throw translateDuckDbError(error, context, await findMalformedJsonLine(error, context), await findMalformedCsvRecord(error, context));
   }
 }
 
@@ -156,5 +156,6 @@ function joinWithAnd(items: readonly string[]): string {
 }
 
 function errorContextOf(spec: ResolvedFileSpec, memoryLimit: string): ErrorContext {
-  return { path: spec.path, format: spec.format, delimiter: spec.csv.delimiter, quote: spec.csv.quote, memoryLimit };
+  const csv = spec.csv;
+  return { path: spec.path, format: spec.format, delimiter: csv.delimiter, quote: csv.quote, escape: csv.escape, skipRows: csv.skipRows, header: csv.header, memoryLimit };
 }

@@ -114,7 +114,8 @@ async function checkLabelAndScores(
   if (rows.length === 0) throw noDataRows(dataSet.path);
 
   const labelRows = rows.map((row) => ({ labelText: row['label_text'] as string | null, actual: row['actual'] as boolean | null, rows: toCount(row['row_count']) }));
-  checkBinaryLabelValues(dataSet, options.label, labelRows);
+  const warnings: string[] = [];
+  checkBinaryLabelValues(dataSet, options.label, labelRows, warnings);
 
   const total = (field: string): number => rows.reduce((sum, row) => sum + toCount(row[field]), 0);
   const notNumericCount = total('not_numeric');
@@ -130,7 +131,6 @@ async function checkLabelAndScores(
 
   const missingLabel = labelRows.filter((row) => row.labelText === null).reduce((sum, row) => sum + row.rows, 0);
   const missingScore = rows.filter((row) => row['label_text'] !== null).reduce((sum, row) => sum + toCount(row['missing_score']), 0);
-  const warnings: string[] = [];
   if (missingLabel > 0) warnings.push(leftOutWarning(dataSet.path, missingLabel, 'no label'));
   if (missingScore > 0) warnings.push(leftOutWarning(dataSet.path, missingScore, 'no score'));
   return { excluded: { missingLabel, missingScore }, warnings };

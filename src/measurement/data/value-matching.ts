@@ -49,3 +49,21 @@ function asBoolean(dataSet: DataSet, column: DataColumn, value: ColumnValue): bo
   if (falseSpellings.has(text)) return false;
   throw valueNotComparable(dataSet.path, column.name, String(value), 'boolean');
 }
+
+/**
+ * Returns the values of `values` that match none of the texts `found` in the column (its values
+ * cast to VARCHAR), comparing them as membershipExpression does: numbers as numbers, booleans as
+ * booleans, everything else by its text form.
+ */
+export function valuesNotFound(dataSet: DataSet, column: DataColumn, values: readonly ColumnValue[], found: readonly string[]): ColumnValue[] {
+  if (column.columnType === 'numerical') {
+    const numbers = new Set(found.map(Number));
+    return values.filter((value) => !numbers.has(asNumber(dataSet, column, value)));
+  }
+  if (column.columnType === 'boolean') {
+    const booleans = new Set(found.map((text) => text === 'true'));
+    return values.filter((value) => !booleans.has(asBoolean(dataSet, column, value)));
+  }
+  const texts = new Set(found);
+  return values.filter((value) => !texts.has(String(value)));
+}

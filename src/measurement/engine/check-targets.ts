@@ -5,7 +5,9 @@
 import { AppError } from '../../platform/errors.js';
 import type { MetricFamily } from '../policy/metric-names.js';
 import type { EvaluationData, PolicyCheck } from '../policy/policy.js';
+import type { BinaryLabelSpec, BinaryPredictionSpec } from '../data/index.js';
 import { groupLabel } from '../reports/run-outcome.js';
+import { describeAbsentGroup, type CountedGroup } from './absent-groups.js';
 import type { RunContext } from './run-context.js';
 
 /** Returns the policy's evaluation data, which every fairness, performance and calibration check reads. */
@@ -17,25 +19,33 @@ export function evaluationDataOf(context: RunContext, check: PolicyCheck): Evalu
   return evaluation;
 }
 
-/** A group a check reports on: a group found in the data, or one that a selector names and the data lacks. */
+/** Returns the label of binary evaluation data as the data layer reads it. */
+export function binaryLabelOf(evaluation: EvaluationData): BinaryLabelSpec {
+  return { column: evaluation.label.column, positive: evaluation.label.positive ?? [], allowAbsentPositive: evaluation.label.allowAbsentPositive };
+}
+
+/** Returns the prediction column of binary evaluation data as the data layer reads it, or null without one. The positive values default to the label's. */
+export function binaryPredictionOf(evaluation: EvaluationData): BinaryPredictionSpec | null {
+  const prediction = evaluation.prediction;
+  if (prediction === null) return null;
+  return { column: prediction.column, positive: prediction.positive ?? evaluation.label.positive ?? [], allowAbsentPositive: prediction.allowAbsentPositive };
+}
+
+/** A group a check reports on, and its name as `groupLabel` writes it. */
 export interface CheckTarget<Group> {
-  readonly group: Group | null;
-  /** The group as `groupLabel` writes it. */
+  readonly group: Group;
   readonly name: string;
 }
 
 /**
  * Returns the groups of one set of attributes that a check reports on: every group when the check
  * has no `groups`, else the groups its selectors for these attributes name, in the selectors'
- * order. A selected group that does not occur in the data is returned with `group: null`, so that
- * the check reports it as undefined instead of passing silently. A selector value `(missing)`
- * names the group of rows whose value is missing.
+ * order. A selector value `(missing)` names the group of rows whose value is missing. A selected
+ * group that no measured row of `file` belongs to raises a VALIDATION_FAILED error that names the
+ * absent value, its column and the values found. Such a filter is a mistake in the policy, not a
+ * result.
  */
-export function checkTargets<Group extends { readonly key: readonly (string | null)[]; readonly name: string }>(
-  check: PolicyCheck,
-  attributes: readonly string[],
-  groups: readonly Group[],
-): CheckTarget<Group>[] {
+export function checkTargets<Group extends CountedGroup & { readonly name: string }>(check: PolicyCheck, attributes: readonly string[], groups: readonly Group[], file: string): CheckTarget<Group>[] {
   if (check.groups === null) return groups.map((group) => ({ group, name: group.name }));
   const selectors = check.groups.filter((selector) => {
     const names = Object.keys(selector);
@@ -46,8 +56,15 @@ export function checkTargets<Group extends { readonly key: readonly (string | nu
     const key = values.map((value) => (value === missingValueName ? null : value));
     // A group whose value is the text "(missing)" still matches that text.
     const group = groups.find((candidate) => candidate.key.every((value, index) => value === key[index] || value === values[index]));
-    return { group: group ?? null, name: group?.name ?? groupLabel(attributes, key) };
+    if (group === undefined) throw absentGroup(check, groupLabel(attributes, key), describeAbsentGroup(attributes, values, groups), file);
+    return { group, name: group.name };
   });
+}
+
+function absentGroup(check: PolicyCheck, name: string, reason: string, file: string): AppError {
+  const where = check.source.line === null ? check.source.pointer : `line ${check.source.line}`;
+  const message = `The check "${check.id}" (${where}) selects the group ${name}, but no measured row of "${file}" belongs to it: ${reason}; correct the group in groups, or remove it`;
+  return new AppError('VALIDATION_FAILED', message, [{ path: `${check.source.pointer}/groups`, message }]);
 }
 
 const missingValueName = '(missing)';

@@ -10,8 +10,8 @@ import type { CheckEvaluator, RunContext } from './run-context.js';
 /**
  * Evaluates the drift checks of a policy. The first drift check of a run starts one measurement
  * over the reference file and the check's data file. It covers every column that any drift check
- * of the policy names (every common column when one check names none) and every drift metric
- * and parameter set the policy uses. The later checks read their values from it. The measurement is stored
+ * of the policy names (every common column when one check names none), under the union of
+ * their column mappings, and every drift metric and parameter set the policy uses. The later checks read their values from it. The measurement is stored
  * in the run's results under `measurement` (or `measurement:<role>` for a role other than
  * current), and the values of each check under `check:<id>`.
  */
@@ -27,6 +27,7 @@ export const evaluateDriftCheck: CheckEvaluator = async (context, check) => {
     const own = await context.memo(`drift:${check.data}:${check.id}`, async () =>
       measureDrift(context.engine, await context.dataSet('reference'), await context.dataSet(check.data), {
         ...(check.columns === null ? {} : { columns: check.columns }),
+        columnMapping: columnMappingOf(driftChecksOf(context.policy).filter((candidate) => candidate.data === check.data)),
         extraMeasures: false,
         metrics: [{ key, metric: check.metric as DriftMetricRequest['metric'], parameters: check.parameters }],
       }),
@@ -59,6 +60,7 @@ function sharedMeasurement(context: RunContext, role: DataRole): Promise<DriftMe
     }
     const measurement = await measureDrift(context.engine, await context.dataSet('reference'), await context.dataSet(role), {
       ...(named === undefined ? {} : { columns: named }),
+      columnMapping: columnMappingOf(checks),
       metrics: [...requests.values()],
     });
     context.addResult('drift', role === 'current' ? 'measurement' : `measurement:${role}`, measurement);
@@ -70,6 +72,14 @@ function sharedMeasurement(context: RunContext, role: DataRole): Promise<DriftMe
 /** Returns every drift check of the policy, including those of every tier, so that one measurement serves all. */
 function driftChecksOf(policy: MeasurementPolicy): PolicyCheck[] {
   return [...policy.checks, ...Object.values(policy.tierChecks).flat()].filter((check) => check.family === 'drift');
+}
+
+/**
+ * Returns the union of the column mappings of drift checks over the same files. The policy parser
+ * has rejected checks that map one reference column to different current columns.
+ */
+function columnMappingOf(checks: readonly PolicyCheck[]): Record<string, string> {
+  return Object.assign({}, ...checks.map((check) => check.columnMapping)) as Record<string, string>;
 }
 
 /** Builds a key that is equal for two checks exactly when they request the same metric with the same parameters. */

@@ -9,7 +9,7 @@ import { defined, undefinedBecause, type Measured } from '../core/measured.js';
 import { metricDefinitions, type MetricName } from '../policy/metric-names.js';
 import type { PolicyCheck } from '../policy/policy.js';
 import { judgeCheck, type CheckOutcome } from '../reports/run-outcome.js';
-import { attributesName, checkTargets, evaluationDataOf, recordOnce } from './check-targets.js';
+import { attributesName, binaryLabelOf, binaryPredictionOf, checkTargets, evaluationDataOf, recordOnce } from './check-targets.js';
 import { countFairness, readingWarnings, summarizeFairness, usedColumns, type FairnessMeasurement, type FairnessMeasurementOptions, type ReferenceOption } from './fairness-measurement.js';
 import type { CheckEvaluator, RunContext } from './run-context.js';
 
@@ -47,21 +47,26 @@ async function fairnessMeasurementFor(context: RunContext, check: PolicyCheck, a
   const evaluation = evaluationDataOf(context, check);
   const settings = context.policy.settings;
   const reference = referenceOf(check);
+  const favourableOutcome = check.favourableOutcome ?? 'positive';
   const options: FairnessMeasurementOptions = {
-    label: { column: evaluation.label.column, positive: evaluation.label.positive ?? [] },
-    prediction: evaluation.prediction === null ? null : { column: evaluation.prediction.column, positive: evaluation.prediction.positive ?? evaluation.label.positive ?? [] },
+    label: binaryLabelOf(evaluation),
+    prediction: binaryPredictionOf(evaluation),
     sensitive: attributes,
     missingSensitive: evaluation.missingSensitive,
     reference,
+    referenceSource: `the check "${check.id}" (${check.source.line === null ? check.source.pointer : `line ${check.source.line}`})`,
+    favourableOutcome,
     confidence: settings.confidenceLevel,
     ...(settings.minGroupSize === null ? {} : { minimumGroupSize: settings.minGroupSize }),
     bootstrap: settings.bootstrapResamples === null ? null : { replicates: settings.bootstrapResamples, ...(settings.seed === null ? {} : { seed: settings.seed }) },
   };
   const scanKey = JSON.stringify(attributes);
   const referenceName = typeof reference === 'string' ? reference : String(reference.group);
-  const resultKey = referenceName === 'largest' ? attributesName(attributes) : `${attributesName(attributes)}, reference ${referenceName}`;
+  // The favourable outcome changes the most favourable reference group and the four-fifths rule, so it is part of both keys.
+  const variant = [referenceName === 'largest' ? null : `reference ${referenceName}`, favourableOutcome === 'positive' ? null : 'favourable outcome negative'].filter((part) => part !== null);
+  const resultKey = [attributesName(attributes), ...variant].join(', ');
 
-  const measurement = await context.memo(`fairness:${scanKey}:${referenceName}`, async () => {
+  const measurement = await context.memo(`fairness:${scanKey}:${referenceName}:${favourableOutcome}`, async () => {
     const dataSet = await context.dataSet(check.data);
     const counts = await context.memo(`fairness-counts:${scanKey}`, () => countFairness(context.engine, dataSet, options));
     return summarizeFairness(counts, options, readingWarnings(dataSet, usedColumns(options)));
@@ -80,9 +85,8 @@ function referenceOf(check: PolicyCheck): ReferenceOption {
 function fairnessOutcomes(check: PolicyCheck, attributes: readonly string[], measurement: FairnessMeasurement): CheckOutcome[] {
   const rate = rateOfMetric[check.metric];
   if (rate !== undefined) {
-    return checkTargets(check, attributes, measurement.groups).map((target) => {
-      const estimate = target.group?.rates[rate];
-      const value = estimate?.value ?? undefinedBecause(`no rows of the evaluation data belong to the group ${target.name}`);
+    return checkTargets(check, attributes, measurement.groups, measurement.file).map((target) => {
+      const value = target.group.rates[rate]?.value ?? undefinedBecause(`the ${rate} is not measured, because the policy gives no prediction column`);
       return judgeCheck(check, { group: target.name }, value);
     });
   }

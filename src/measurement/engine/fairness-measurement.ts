@@ -8,7 +8,9 @@ import type { ConfusionCounts, GroupedConfusion } from '../core/aggregates.js';
 import { bootstrapDisparities, defaultBootstrapReplicates, defaultBootstrapSeed, type BootstrapResult } from '../core/bootstrap.js';
 import { defaultConfidence } from '../core/confidence-intervals.js';
 import {
+  confusionSize,
   defaultMinimumGroupSize,
+  missingGroupLabel,
   fairnessReport,
   groupLabel as valuesLabel,
   rateNames,
@@ -25,6 +27,8 @@ import type { FourFifthsResult } from '../core/four-fifths.js';
 import { groupedConfusionCounts, type BinaryLabelSpec, type BinaryLabelValues, type BinaryPredictionSpec, type DataEngine, type DataSet } from '../data/index.js';
 import { groupLabel } from '../reports/run-outcome.js';
 import { AppError } from '../../platform/errors.js';
+import { describeValueCounts } from '../data/data-errors.js';
+import { describeAbsentGroup, valuesOfGroupName } from './absent-groups.js';
 import { withCoreErrors } from './core-errors.js';
 
 /**
@@ -57,6 +61,8 @@ export interface FairnessMeasurementOptions {
   readonly missingSensitive?: 'group' | 'error';
   /** Default `largest`. */
   readonly reference?: ReferenceOption;
+  /** The source that named the reference group, for messages, such as `the check "parity" (line 12)`. */
+  readonly referenceSource?: string;
   /** The prediction that benefits the person (default `positive`); it decides the most favourable group and the four-fifths rule. */
   readonly favourableOutcome?: 'positive' | 'negative';
   /** Groups with fewer rows are flagged (default 30). */
@@ -156,7 +162,7 @@ export async function countFairness(engine: DataEngine, dataSet: DataSet, option
  * bootstrap.
  */
 export function summarizeFairness(counts: FairnessCounts, options: FairnessMeasurementOptions, extraWarnings: readonly string[] = []): FairnessMeasurement {
-  const reference = resolveReference(options.reference, counts.grouped, counts.file);
+  const reference = resolveReference(options.reference, counts.grouped, counts.file, options.referenceSource);
   const coreOptions: FairnessOptions = {
     minimumGroupSize: options.minimumGroupSize ?? defaultMinimumGroupSize,
     reference,
@@ -210,7 +216,7 @@ export function groupNames(attributes: readonly string[], key: readonly (string 
   return [...new Set([valuesLabel(key), groupLabel(attributes, key)])];
 }
 
-function resolveReference(reference: ReferenceOption | undefined, grouped: GroupedConfusion, path: string): ReferenceGroupChoice {
+function resolveReference(reference: ReferenceOption | undefined, grouped: GroupedConfusion, path: string, source: string | undefined): ReferenceGroupChoice {
   if (reference === undefined || reference === 'largest') return { kind: 'largest' };
   if (reference === 'most_favourable') return { kind: 'most-favourable' };
 
@@ -220,12 +226,14 @@ function resolveReference(reference: ReferenceOption | undefined, grouped: Group
   );
   if (found === undefined) {
     const requestedName = typeof requested === 'string' ? requested : valuesLabel(requested);
-    const available = grouped.groups.map((group) => `"${valuesLabel(group.key)}"`).join(', ');
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `The reference group "${requestedName}" does not occur in "${path}" when grouped by ${grouped.attributes.join(' × ')}; name one of the groups found: ${available}`,
-      [{ path, message: `unknown reference group "${requestedName}"` }],
-    );
+    const values = typeof requested === 'string' ? valuesOfGroupName(grouped.attributes, requested) : requested.map((value) => value ?? missingGroupLabel);
+    const groups = grouped.groups.map((group) => ({ key: group.key, size: confusionSize(group.counts) }));
+    const reason =
+      values === null
+        ? `the name matches none of the groups found, which are ${describeValueCounts(groups.map((group) => ({ value: valuesLabel(group.key), rows: group.size })))}`
+        : describeAbsentGroup(grouped.attributes, values, groups);
+    const message = `The reference group "${requestedName}"${source === undefined ? '' : ` of ${source}`} has no measured rows in "${path}" when grouped by ${grouped.attributes.join(' × ')}: ${reason}; name a group that occurs, or use largest or most_favourable`;
+    throw new AppError('VALIDATION_FAILED', message, [{ path, message }]);
   }
   return { kind: 'named', key: found.key };
 }

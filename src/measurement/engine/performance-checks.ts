@@ -8,7 +8,7 @@ import { undefinedBecause, type Measured } from '../core/measured.js';
 import type { EvaluationData, PolicyCheck } from '../policy/policy.js';
 import { judgeCheck, type CheckOutcome } from '../reports/run-outcome.js';
 import { AppError } from '../../platform/errors.js';
-import { attributesName, checkTargets, evaluationDataOf, recordOnce } from './check-targets.js';
+import { attributesName, binaryLabelOf, binaryPredictionOf, checkTargets, evaluationDataOf, recordOnce } from './check-targets.js';
 import { readingWarnings } from './fairness-measurement.js';
 import {
   collectPerformanceAggregates,
@@ -33,9 +33,8 @@ export function performanceEvaluator(family: 'performance' | 'calibration'): Che
         continue;
       }
       const groups: readonly PerformanceGroup<AnyPerformance>[] = measurement.groups;
-      for (const target of checkTargets(check, attributes, groups)) {
-        const value = target.group === null ? undefinedBecause(`no rows of the evaluation data belong to the group ${target.name}`) : metricValue(check, target.group.metrics);
-        outcomes.push(judgeCheck(check, { group: target.name }, value));
+      for (const target of checkTargets(check, attributes, groups, measurement.file)) {
+        outcomes.push(judgeCheck(check, { group: target.name }, metricValue(check, target.group.metrics)));
       }
     }
     return outcomes;
@@ -74,8 +73,8 @@ function measurementOptions(context: RunContext, check: PolicyCheck, evaluation:
       return {
         ...common,
         task: 'binary_classification',
-        label: { column: evaluation.label.column, positive: evaluation.label.positive ?? [] },
-        prediction: prediction === null ? null : { column: prediction.column, positive: prediction.positive ?? evaluation.label.positive ?? [] },
+        label: binaryLabelOf(evaluation),
+        prediction: binaryPredictionOf(evaluation),
         scoreColumn: score !== null && 'column' in score ? score.column : null,
         calibrationBins: bins,
       };

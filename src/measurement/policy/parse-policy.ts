@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { AppError, type ErrorDetail } from '../../platform/errors.js';
 import { defaultBaselineLength, defaultConfidenceLevel, defaultSpcCharts, defaultTaskDueDays, type MeasurementPolicy, type PolicyCheck, type SpcChart } from './policy.js';
 import { PolicyFileSchema, riskTiers, type RiskTier } from './policy-schema.js';
-import { assignCheckIds, resolveChecks, type UnnamedCheck } from './resolve-checks.js';
+import { assignCheckIds, reportConflictingMappings, reportRepeatedIds, resolveChecks, type UnnamedCheck } from './resolve-checks.js';
 import { declaredRoles, resolveData } from './resolve-data.js';
 import { checkShape, isMapping, type PointerProblem } from './shape-check.js';
 import { positionOf } from './yaml-locations.js';
@@ -90,10 +90,13 @@ function resolvePolicy(value: unknown, options: PolicyParseOptions, problems: Po
     problems.push({ pointer: '/checks', message: 'the policy has no checks; add at least one under checks or under a tier in tiers', expected: 'a list of checks', received: null });
   }
 
-  const ids = assignCheckIds(
-    lists.flatMap((list) => list.checks),
+  reportRepeatedIds(
+    [{ pointer: '/checks', raw: raw.checks }, ...riskTiers.map((tier) => ({ pointer: `/tiers/${tier}`, raw: tiers[tier] }))],
     problems,
+    locate,
   );
+  reportConflictingMappings(lists.flatMap((list) => list.checks), problems);
+  const ids = assignCheckIds(lists.flatMap((list) => list.checks));
   const named = (checks: UnnamedCheck[]): PolicyCheck[] =>
     checks.map((check) => {
       const { explicitId: _explicitId, pointer, ...resolved } = check;

@@ -15,6 +15,8 @@ export const dataRoles = ['evaluation', 'reference', 'current'] as const;
 export const fileFormats = ['csv', 'parquet', 'jsonl'] as const;
 export const thresholdOperators = ['<', '<=', '>', '>=', 'between'] as const;
 export const severities = ['error', 'warning'] as const;
+/** The prediction that benefits the person: positive for a loan or a hire, negative for a risk score such as recidivism. */
+export const favourableOutcomes = ['positive', 'negative'] as const;
 /** The impact levels of the internal classification and the EU AI Act tiers. */
 export const riskTiers = ['low', 'high', 'critical', 'prohibited', 'high-risk', 'transparency', 'minimal'] as const satisfies readonly (ImpactLevel | EuAiActTier)[];
 export type RiskTier = (typeof riskTiers)[number];
@@ -39,6 +41,10 @@ const CsvOptions = Type.Object(
   },
   { ...strict, description: 'How to read a CSV file' },
 );
+
+const AllowAbsentPositive = Type.Boolean({
+  description: 'Binary classification: accept positive values that the file lacks, as long as one occurs; default false, which rejects an absent value as a likely misspelling',
+});
 
 const DatasetReference = Type.Object(
   {
@@ -70,12 +76,13 @@ const EvaluationData = Type.Object(
       {
         column: ColumnName,
         positive: Type.Optional(ScalarOrList),
+        allowAbsentPositive: Type.Optional(AllowAbsentPositive),
       },
       { ...strict, description: 'The true outcome; for binary classification, positive names the value or values that count as the positive class' },
     ),
     prediction: Type.Optional(
       Type.Object(
-        { column: ColumnName, positive: Type.Optional(ScalarOrList) },
+        { column: ColumnName, positive: Type.Optional(ScalarOrList), allowAbsentPositive: Type.Optional(AllowAbsentPositive) },
         { ...strict, description: "The model's decision; for binary classification, positive names the value or values that count as a positive prediction" },
       ),
     ),
@@ -120,12 +127,27 @@ export const CheckSchema = Type.Object(
     metric: Type.String({ minLength: 1, maxLength: 100, description: `One of ${metricNames.join(', ')}` }),
     description: Type.Optional(Text(2_000)),
     data: Type.Optional(literalUnion(dataRoles, { description: 'The data file a quality check reads; default evaluation, else current' })),
-    columns: Type.Optional(Type.Array(ColumnName, { minItems: 1, maxItems: 10_000, description: 'Columns of a drift or quality check; default every column' })),
+    columns: Type.Optional(
+      Type.Union(
+        [
+          Type.Array(ColumnName, { minItems: 1, maxItems: 10_000, description: 'Columns of a drift or quality check; default every column' }),
+          Type.Record(Type.String({ minLength: 1, maxLength: 1_000 }), ColumnName, {
+            description: 'Drift checks only: each reference column mapped to the current column it is compared with, for columns the two files name differently',
+          }),
+        ],
+        { description: 'Columns of a drift or quality check (default every column); a drift check may map reference columns to current columns instead' },
+      ),
+    ),
     by: Type.Optional(Type.Array(ColumnName, { minItems: 1, maxItems: 10, description: 'Sensitive attributes whose intersection forms the groups; default each sensitive attribute on its own' })),
     groups: Type.Optional(Type.Array(GroupSelector, { minItems: 1, maxItems: 1_000, description: 'Restrict per-group outcomes to these groups; default every group' })),
     parameters: Type.Optional(Type.Record(Type.String(), ParameterValue, { description: 'Settings of the metric; see its parameters in metric-names.ts' })),
     threshold: Threshold,
     severity: Type.Optional(literalUnion(severities, { description: 'error fails the run when the check fails (the default); warning only reports' })),
+    favourableOutcome: Type.Optional(
+      literalUnion(favourableOutcomes, {
+        description: 'Fairness checks only: the prediction that benefits the person, which sets the most favourable reference group and the four-fifths rule; default positive',
+      }),
+    ),
   },
   strict,
 );

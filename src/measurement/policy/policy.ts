@@ -1,5 +1,5 @@
 import type { MetricFamily, MetricName, Task } from './metric-names.js';
-import type { dataRoles, fileFormats, RiskTier, severities, spcCharts } from './policy-schema.js';
+import type { dataRoles, favourableOutcomes, fileFormats, RiskTier, severities, spcCharts } from './policy-schema.js';
 
 /**
  * A measurement policy after parsing: every default filled in, every reference between fields
@@ -10,6 +10,7 @@ import type { dataRoles, fileFormats, RiskTier, severities, spcCharts } from './
 export type DataRole = (typeof dataRoles)[number];
 export type FileFormat = (typeof fileFormats)[number];
 export type Severity = (typeof severities)[number];
+export type FavourableOutcome = (typeof favourableOutcomes)[number];
 export type SpcChart = (typeof spcCharts)[number];
 export type ScalarValue = string | number | boolean;
 export type ParameterValue = ScalarValue | readonly ScalarValue[] | Readonly<Record<string, number>>;
@@ -44,9 +45,12 @@ export interface DataFile {
 export interface EvaluationData extends DataFile {
   readonly role: 'evaluation';
   readonly task: Task;
-  /** For binary classification, `positive` lists the values of the positive class; null otherwise. */
-  readonly label: { readonly column: string; readonly positive: readonly ScalarValue[] | null };
-  readonly prediction: { readonly column: string; readonly positive: readonly ScalarValue[] | null } | null;
+  /**
+   * For binary classification, `positive` lists the values of the positive class; null otherwise.
+   * `allowAbsentPositive` accepts listed values that the file lacks, as long as one occurs.
+   */
+  readonly label: { readonly column: string; readonly positive: readonly ScalarValue[] | null; readonly allowAbsentPositive: boolean };
+  readonly prediction: { readonly column: string; readonly positive: readonly ScalarValue[] | null; readonly allowAbsentPositive: boolean } | null;
   /** The probability of the positive class, or of each class label for multiclass. */
   readonly score: { readonly column: string } | { readonly columns: Readonly<Record<string, string>> } | null;
   readonly sensitive: readonly string[];
@@ -68,8 +72,10 @@ export interface PolicyCheck {
   readonly description: string | null;
   /** The data file the check reads: evaluation for model metrics, current for drift (against reference). */
   readonly data: DataRole;
-  /** Columns of a drift or quality check; null means every column of the file. */
+  /** Columns of a drift or quality check; null means every column of the file. A drift check names its reference columns here. */
   readonly columns: readonly string[] | null;
+  /** Drift checks: the current file's name of each reference column it names differently; empty otherwise. */
+  readonly columnMapping: Readonly<Record<string, string>>;
   /** Sets of sensitive attributes; each set forms groups by the intersection of its attributes. */
   readonly by: readonly (readonly string[])[];
   /** Groups the per-group outcomes are restricted to; null means every group. */
@@ -78,6 +84,8 @@ export interface PolicyCheck {
   readonly parameters: Readonly<Record<string, ParameterValue>>;
   readonly threshold: Threshold;
   readonly severity: Severity;
+  /** Fairness checks: the prediction that benefits the person (default positive); null for the other families. */
+  readonly favourableOutcome: FavourableOutcome | null;
   /** Location of the check in the policy file, for messages. */
   readonly source: { readonly pointer: string; readonly line: number | null };
 }

@@ -1,9 +1,9 @@
 import { fieldsNeeded, isMetricName, metricDefinitions, type MetricName } from './metric-names.js';
 import { closestNames, describeUnknownMetric, describeVocabulary } from './name-suggestions.js';
-import type { DataFile, DataRole, GroupSelector, MeasurementPolicy, ParameterValue, PolicyCheck, Severity, Threshold } from './policy.js';
+import type { DataFile, DataRole, FavourableOutcome, GroupSelector, MeasurementPolicy, ParameterValue, PolicyCheck, Severity, Threshold } from './policy.js';
 import { checkDeclaredColumns, reportDuplicates } from './resolve-data.js';
 import { checkThresholdRange, resolveParameters, resolveThreshold } from './resolve-parameters.js';
-import { describeReceived, isMapping, type PointerProblem } from './shape-check.js';
+import { describeReceived, escapePointer, isMapping, type PointerProblem } from './shape-check.js';
 
 /**
  * Resolves the checks of a policy against its metric vocabulary and its data section: the
@@ -51,7 +51,7 @@ function resolveCheck(raw: Raw, pointer: string, context: DataContext, problems:
   const role = resolveRole(metric, raw.data, pointer, context, problems);
   const file = role === null ? null : data[role];
   checkEvaluationFields(metric, parameters, pointer, data, problems);
-  const columns = resolveColumns(metric, raw.columns, `${pointer}/columns`, file, problems);
+  const { columns, columnMapping } = resolveColumns(metric, raw.columns, `${pointer}/columns`, { file, reference: role === null ? null : data.reference }, problems);
   const by = resolveBy(metric, raw.by, `${pointer}/by`, context, problems);
   const groups = resolveGroups(metric, raw.groups, `${pointer}/groups`, by, problems);
 
@@ -64,12 +64,24 @@ function resolveCheck(raw: Raw, pointer: string, context: DataContext, problems:
     description: typeof raw.description === 'string' ? raw.description : null,
     data: role,
     columns,
+    columnMapping,
     by,
     groups,
     parameters,
     threshold: threshold satisfies Threshold,
     severity: (raw.severity === 'warning' ? 'warning' : 'error') satisfies Severity,
+    favourableOutcome: resolveFavourableOutcome(metric, raw.favourableOutcome, `${pointer}/favourableOutcome`, problems),
   };
+}
+
+/** Returns the favourable outcome of a fairness check (default positive), and null for the other families, which may not set it. */
+function resolveFavourableOutcome(metric: MetricName, raw: unknown, pointer: string, problems: PointerProblem[]): FavourableOutcome | null {
+  const family = metricDefinitions[metric].family;
+  if (family === 'fairness') return raw === 'negative' ? 'negative' : 'positive';
+  if (raw !== undefined) {
+    problems.push({ pointer, message: `applies to fairness checks only, and ${metric} is a ${family} metric; remove favourableOutcome`, expected: 'no favourableOutcome', received: describeReceived(raw) });
+  }
+  return null;
 }
 
 function unknownMetric(metric: string, pointer: string): PointerProblem {
@@ -138,27 +150,105 @@ function checkEvaluationFields(metric: MetricName, parameters: Record<string, Pa
   }
 }
 
-function resolveColumns(metric: MetricName, raw: unknown, pointer: string, file: DataFile | null, problems: PointerProblem[]): string[] | null {
+/** The data files whose columns a check may name: the file it reads and, for drift, the reference file. */
+interface ColumnFiles {
+  readonly file: DataFile | null;
+  readonly reference: DataFile | null;
+}
+
+/**
+ * Resolves `columns`: a list of column names, or for a drift check a mapping of each reference
+ * column to the current column it is compared with. Returns the reference names and the
+ * mapping of those whose current name differs.
+ */
+function resolveColumns(metric: MetricName, raw: unknown, pointer: string, files: ColumnFiles, problems: PointerProblem[]): { columns: string[] | null; columnMapping: Record<string, string> } {
   const definition = metricDefinitions[metric];
   const takesColumns = definition.scope === 'column' || definition.scope === 'annotators' || definition.columnCount !== null || metric === 'dataset_drift_share';
-  const columns = Array.isArray(raw) ? raw.filter((column): column is string => typeof column === 'string') : null;
   if (!takesColumns) {
     if (raw !== undefined) {
       const instead = definition.family === 'fairness' || definition.scope === 'model' ? '; use by to name sensitive attributes' : '';
       problems.push({ pointer, message: `does not apply to ${metric}, which is computed over whole rows${instead}`, expected: 'no columns', received: describeReceived(raw) });
     }
-    return null;
+    return { columns: null, columnMapping: {} };
   }
+
+  const mapping = isMapping(raw) ? resolveColumnMapping(metric, raw, pointer, files, problems) : null;
+  const columns = mapping !== null ? Object.keys(mapping) : Array.isArray(raw) ? raw.filter((column): column is string => typeof column === 'string') : null;
   const count = definition.columnCount;
   if (count && (columns === null ? raw === undefined : columns.length < count.minimum || columns.length > count.maximum)) {
     const wanted = count.minimum === count.maximum ? `exactly ${count.minimum}` : `${count.minimum} to ${count.maximum}`;
     problems.push({ pointer, message: `${metric} needs ${wanted} column${count.maximum === 1 ? '' : 's'} here`, expected: `a list of ${wanted} column names`, received: raw === undefined ? null : describeReceived(raw) });
   }
-  if (columns) {
+  if (columns && mapping === null) {
     reportDuplicates(columns, pointer, 'column', problems);
-    if (file) checkDeclaredColumns(file, columns, pointer, problems);
+    if (files.file) checkDeclaredColumns(files.file, columns, pointer, problems);
   }
-  return columns;
+  const columnMapping = Object.fromEntries(Object.entries(mapping ?? {}).filter(([reference, current]) => reference !== current));
+  return { columns, columnMapping };
+}
+
+/**
+ * Resolves the mapping form of `columns`, which only drift checks take. Each current column may
+ * be the counterpart of one reference column only. Columns are checked against the csv.columns
+ * of both files where the policy declares them; otherwise the run checks them against the files.
+ */
+function resolveColumnMapping(metric: MetricName, raw: Raw, pointer: string, files: ColumnFiles, problems: PointerProblem[]): Record<string, string> | null {
+  if (metricDefinitions[metric].family !== 'drift') {
+    problems.push({
+      pointer,
+      message: `maps reference columns to current columns, which only drift checks do; list the columns of ${metric} instead, such as columns: [age, income]`,
+      expected: 'a list of column names',
+      received: describeReceived(raw),
+    });
+    return null;
+  }
+  const mapping: Record<string, string> = {};
+  const referenceOf = new Map<string, string>();
+  for (const [reference, current] of Object.entries(raw)) {
+    if (typeof current !== 'string') continue;
+    const at = `${pointer}/${escapePointer(reference)}`;
+    const earlier = referenceOf.get(current);
+    if (earlier !== undefined) {
+      problems.push({
+        pointer: at,
+        message: `maps to the current column ${JSON.stringify(current)}, which ${JSON.stringify(earlier)} maps to already; map each current column to one reference column`,
+        expected: 'a current column not mapped before',
+        received: JSON.stringify(current),
+      });
+      continue;
+    }
+    referenceOf.set(current, reference);
+    mapping[reference] = current;
+    if (files.reference) checkDeclaredColumns(files.reference, [reference], at, problems);
+    if (files.file) checkDeclaredColumns(files.file, [current], at, problems);
+  }
+  return mapping;
+}
+
+/**
+ * Reports drift checks over the same files that map one reference column to different current
+ * columns. The checks share one measurement, whose mapping is the union of theirs.
+ */
+export function reportConflictingMappings(checks: readonly UnnamedCheck[], problems: PointerProblem[]): void {
+  const mapped = new Map<string, { current: string; pointer: string }>();
+  for (const check of checks) {
+    if (check.family !== 'drift') continue;
+    for (const [reference, current] of Object.entries(check.columnMapping)) {
+      const key = JSON.stringify([check.data, reference]);
+      const earlier = mapped.get(key);
+      if (earlier === undefined) {
+        mapped.set(key, { current, pointer: check.pointer });
+        continue;
+      }
+      if (earlier.current === current) continue;
+      problems.push({
+        pointer: `${check.pointer}/columns/${escapePointer(reference)}`,
+        message: `maps ${JSON.stringify(reference)} to ${JSON.stringify(current)}, but the check at ${earlier.pointer} maps it to ${JSON.stringify(earlier.current)}; drift checks share one comparison of the two files, so map each reference column the same way`,
+        expected: JSON.stringify(earlier.current),
+        received: JSON.stringify(current),
+      });
+    }
+  }
 }
 
 /** Resolves `by` into sets of attributes: the given set, or each sensitive attribute on its own. */
@@ -241,28 +331,50 @@ function resolveGroups(metric: MetricName, raw: unknown, pointer: string, by: st
 }
 
 /**
- * Gives every check its id: the id the file states, or else the metric name, with -2, -3 …
- * when that is taken. Ids stated twice are reported; the checks of every tier share one space
- * of ids because a run may combine them.
+ * Reports every id that more than one check states, across the lists of checks of the policy and
+ * of every tier, because a run may combine them. It reads the checks as written, so a check with
+ * other problems (an unknown metric, a missing threshold) still takes part and its repeated id is
+ * reported in the same pass. Each problem points at the repeating id and names the line of the
+ * first check with that id.
  */
-export function assignCheckIds(checks: readonly UnnamedCheck[], problems: PointerProblem[]): Map<UnnamedCheck, string> {
-  const ids = new Map<UnnamedCheck, string>();
+export function reportRepeatedIds(lists: readonly { readonly pointer: string; readonly raw: unknown }[], problems: PointerProblem[], locate: (pointer: string) => number | null): void {
   const taken = new Map<string, string>();
+  for (const list of lists) {
+    if (!Array.isArray(list.raw)) continue;
+    list.raw.forEach((item, index) => {
+      if (!isMapping(item) || typeof item.id !== 'string') return;
+      const pointer = `${list.pointer}/${index}`;
+      const earlier = taken.get(item.id);
+      if (earlier === undefined) {
+        taken.set(item.id, pointer);
+        return;
+      }
+      const line = locate(`${earlier}/id`);
+      const where = line === null ? earlier : `line ${line} (${earlier})`;
+      problems.push({ pointer: `${pointer}/id`, message: `repeats the id of the check at ${where}; give each check its own id`, expected: 'an id not used by another check', received: JSON.stringify(item.id) });
+    });
+  }
+}
+
+/**
+ * Gives every check its id: the id the file states, or else the metric name, with -2, -3 …
+ * when that is taken. The checks of every tier share one space of ids because a run may combine
+ * them. Ids stated twice are reported by reportRepeatedIds; here the second check keeps no id
+ * of its own and gets a generated one.
+ */
+export function assignCheckIds(checks: readonly UnnamedCheck[]): Map<UnnamedCheck, string> {
+  const ids = new Map<UnnamedCheck, string>();
+  const taken = new Set<string>();
   for (const check of checks) {
-    if (check.explicitId === null) continue;
-    const earlier = taken.get(check.explicitId);
-    if (earlier !== undefined) {
-      problems.push({ pointer: `${check.pointer}/id`, message: `repeats the id of the check at ${earlier}; give each check its own id`, expected: 'an id not used by another check', received: JSON.stringify(check.explicitId) });
-      continue;
-    }
-    taken.set(check.explicitId, check.pointer);
+    if (check.explicitId === null || taken.has(check.explicitId)) continue;
+    taken.add(check.explicitId);
     ids.set(check, check.explicitId);
   }
   for (const check of checks) {
     if (ids.has(check)) continue;
     let id: string = check.metric;
     for (let suffix = 2; taken.has(id); suffix++) id = `${check.metric}-${suffix}`;
-    taken.set(id, check.pointer);
+    taken.add(id);
     ids.set(check, id);
   }
   return ids;

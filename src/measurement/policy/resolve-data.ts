@@ -151,12 +151,18 @@ function resolveEvaluation(raw: Raw, baseDirectory: string, problems: PointerPro
   const prediction = isMapping(raw.prediction) && typeof raw.prediction.column === 'string' ? raw.prediction : null;
   const predictionPositive = prediction ? (positiveValues(prediction.positive) ?? labelPositive) : null;
   if (!isBinary) {
-    for (const [field, value] of [['label', label.positive], ['prediction', prediction?.positive]] as const) {
+    const binaryOnly = [
+      ['label', 'positive', label.positive],
+      ['prediction', 'positive', prediction?.positive],
+      ['label', 'allowAbsentPositive', label.allowAbsentPositive],
+      ['prediction', 'allowAbsentPositive', prediction?.allowAbsentPositive],
+    ] as const;
+    for (const [field, key, value] of binaryOnly) {
       if (value !== undefined) {
         problems.push({
-          pointer: `${pointer}/${field}/positive`,
-          message: `applies to binary classification only, and the task is ${task}; remove positive`,
-          expected: 'no positive value',
+          pointer: `${pointer}/${field}/${key}`,
+          message: `applies to binary classification only, and the task is ${task}; remove ${key}`,
+          expected: `no ${key}`,
           received: describeReceived(value),
         });
       }
@@ -181,8 +187,8 @@ function resolveEvaluation(raw: Raw, baseDirectory: string, problems: PointerPro
     ...file,
     role: 'evaluation',
     task,
-    label: { column: labelColumn, positive: isBinary ? labelPositive : null },
-    prediction: prediction ? { column: prediction.column as string, positive: isBinary ? predictionPositive : null } : null,
+    label: { column: labelColumn, positive: isBinary ? labelPositive : null, allowAbsentPositive: label.allowAbsentPositive === true },
+    prediction: prediction ? { column: prediction.column as string, positive: isBinary ? predictionPositive : null, allowAbsentPositive: prediction.allowAbsentPositive === true } : null,
     score: resolveScore(raw.score, task, `${pointer}/score`, problems),
     sensitive,
     missingSensitive: raw.missingSensitive === 'error' ? 'error' : 'group',

@@ -78,6 +78,35 @@ describe('CLI measure fairness', () => {
     expect(result.stderr).toContain('--bootstrap "100000000"');
   });
 
+  it('rejects an absent predicted-positive value', async () => {
+    const result = await runCli(empty, ['measure', 'fairness', compasFile, '--label', 'two_year_recid', '--positive', '1', '--prediction', 'score_text', '--predicted-positive', 'Medium,Hihg', '--by', 'race']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `custos: The positive prediction value "Hihg" does not occur in column "score_text" of "${compasFile}"; the values found are "Low" (3897 rows), "Medium" (1914 rows), "High" (1403 rows); ` +
+        'correct the value, or accept positive values that this file lacks with --allow-absent-positive (allowAbsentPositive: true beside positive in a policy)\n',
+    );
+  });
+
+  it('rejects an absent positive label value', async () => {
+    const result = await runCli(empty, ['measure', 'fairness', compasFile, '--label', 'two_year_recid', '--positive', '1,2', '--prediction', 'score_text', '--predicted-positive', 'Medium,High', '--by', 'race']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('The positive label value "2" does not occur in column "two_year_recid"');
+    expect(result.stderr).toContain('the values found are "0" (3963 rows), "1" (3251 rows);');
+  });
+
+  it('accepts absent positive values when allowed', async () => {
+    const result = await runCli(empty, [
+      'measure', 'fairness', compasFile, '--label', 'two_year_recid', '--positive', '1,2', '--prediction', 'score_text', '--predicted-positive', 'Medium,High,Hihg', '--by', 'race', '--allow-absent-positive', '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const measurement = JSON.parse(result.stdout) as { groups: { label: string; size: number }[]; warnings: string[] };
+    expect(measurement.groups.find((group) => group.label === 'African-American')?.size).toBe(3696);
+    expect(measurement.warnings).toContain(`The positive label value "2" does not occur in column "two_year_recid" of "${compasFile}"`);
+    expect(measurement.warnings).toContain(`The positive prediction value "Hihg" does not occur in column "score_text" of "${compasFile}"`);
+  });
+
   it('hints at another delimiter', async () => {
     const file = path.join(empty.settings.dataDir, 'semicolons.csv');
     fs.writeFileSync(file, 'y;p;g\n1;1;a\n0;1;b\n');
@@ -174,6 +203,29 @@ describe.each(databaseKinds)('CLI check with the demo on %s', (kind) => {
     const result = await runCli(database, ['check', policy]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('gender');
+    expect(await runCount(database)).toBe(before);
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('stores nothing when a group matches no rows', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'custos-check-'));
+    const policy = path.join(folder, 'martian.yaml');
+    fs.writeFileSync(
+      policy,
+      fs
+        .readFileSync(compasPolicy, 'utf8')
+        .replace('groups: [African-American, Caucasian]', 'groups: [African-American, Martian]')
+        .replace('file: compas-scores-two-years.csv', `file: ${JSON.stringify(compasFile)}`)
+        .replace(/    dataset: .*\n/, ''),
+    );
+    const before = await runCount(database);
+    const result = await runCli(database, ['check', policy]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('selects the group race=Martian');
+    expect(lines[0]).toContain('the value "Martian" does not occur in column "race"; the values found are "African-American" (3696 rows), "Caucasian" (2454 rows)');
     expect(await runCount(database)).toBe(before);
     fs.rmSync(folder, { recursive: true, force: true });
   });

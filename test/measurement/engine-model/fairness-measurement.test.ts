@@ -112,8 +112,18 @@ describe('measureFairness on COMPAS', () => {
     const error = await appErrorOf(() => measureFairness(engine(), compas, { ...mediumOrHigh, reference: { group: 'Martian' } }));
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.message).toBe(
-      `The reference group "Martian" does not occur in "${compasPath}" when grouped by race; name one of the groups found: "African-American", "Asian", "Caucasian", "Hispanic", "Native American", "Other"`,
+      `The reference group "Martian" has no measured rows in "${compasPath}" when grouped by race: the value "Martian" does not occur in column "race"; ` +
+        'the values found are "African-American" (3696 rows), "Caucasian" (2454 rows), "Hispanic" (637 rows), "Other" (377 rows), "Asian" (32 rows) and 1 more value; ' +
+        'name a group that occurs, or use largest or most_favourable',
     );
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('names the attribute of an absent intersection value', async () => {
+    const options = { ...mediumOrHigh, sensitive: ['race', 'sex'], reference: { group: 'race=Caucasian, sex=Femal' } };
+    const error = await appErrorOf(() => measureFairness(engine(), compas, options));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toContain('the value "Femal" does not occur in column "sex"; the values found are "Male" (5819 rows), "Female" (1395 rows);');
   });
 
   it('chooses the most favourable group per rate', async () => {

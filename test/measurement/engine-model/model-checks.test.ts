@@ -45,7 +45,7 @@ checks:
   - id: fpr-by-race
     metric: false_positive_rate
     by: [race]
-    groups: [African-American, Caucasian, Martian]
+    groups: [African-American, Caucasian]
     threshold: { operator: "<=", value: 0.3 }
   - id: fnr-caucasian
     metric: false_negative_rate
@@ -97,13 +97,11 @@ describe('fairness check evaluator on COMPAS', () => {
     expect(summary(outcomes.filter((outcome) => outcome.checkId === 'fpr-by-race' || outcome.checkId === 'fnr-caucasian'))).toEqual([
       ['fpr-by-race', 'race=African-American', 'failed'],
       ['fpr-by-race', 'race=Caucasian', 'passed'],
-      ['fpr-by-race', 'race=Martian', 'undefined'],
       ['fnr-caucasian', 'race=Caucasian', 'passed'],
     ]);
     const africanAmerican = outcomeOf(outcomes, 'fpr-by-race', 'race=African-American');
     expect(valueOf(africanAmerican.value)).toBeCloseTo(805 / 1795, 15);
     expect(africanAmerican.message).toBe(`false_positive_rate = ${805 / 1795} does not meet <= 0.3`);
-    expect(outcomeOf(outcomes, 'fpr-by-race', 'race=Martian').value).toEqual({ defined: false, reason: 'no rows of the evaluation data belong to the group race=Martian', warnings: [] });
     expect(valueOf(outcomeOf(outcomes, 'fnr-caucasian', 'race=Caucasian').value)).toBeCloseTo(461 / 966, 15);
   });
 

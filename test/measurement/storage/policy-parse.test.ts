@@ -148,7 +148,7 @@ checks:
       {
         line: 17,
         pointer: '/checks/1/thresold',
-        message: 'is not a known key; did you mean threshold? the keys allowed here are id, metric, description, data, columns, by, groups, parameters, threshold, severity',
+        message: 'is not a known key; did you mean threshold? the keys allowed here are id, metric, description, data, columns, by, groups, parameters, threshold, severity, favourableOutcome',
       },
       { line: 19, pointer: '/checks/2/parameters/average', message: 'must be one of binary, macro, micro, weighted; did you mean macro?' },
       { line: 19, pointer: '/checks/2/parameters/bins', message: 'is not a parameter of f1; the parameters of f1 are average' },
