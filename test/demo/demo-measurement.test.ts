@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoIfEmpty } from '../../src/demo/load-demo.js';
-import { getMeasurementRun, listMeasurementRuns } from '../../src/measurement/measurements.service.js';
+import { getKpiReport, getMeasurementRun, listMeasurementRuns } from '../../src/measurement/measurements.service.js';
 import { callerWith, testContext } from '../support/context.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -22,10 +22,22 @@ describe.each(databaseKinds)('demo COMPAS measurement on %s', (kind) => {
     await database?.cleanup();
   });
 
+  const gateRun = async () => {
+    const runs = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'check', limit: 500 });
+    return runs.items.find((run) => run.policyName === 'COMPAS fairness gate')!;
+  };
+
+  it('records the three policy runs and thirty replayed half months', async () => {
+    const checks = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'check' });
+    expect(checks.items.map((run) => run.policyName).sort()).toEqual(['COMPAS decile calibration', 'COMPAS fairness gate', 'COMPAS input drift, violence sample against the general sample']);
+    const replayed = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'fairness', sort: 'finishedAt', limit: 100 });
+    expect(replayed.total).toBe(30);
+    expect(replayed.items[0]!.finishedAt).toBe('2013-01-16T06:00:00.000Z');
+    expect(replayed.items[29]!.finishedAt).toBe('2014-04-01T06:00:00.000Z');
+  });
+
   it('records the fairness gate as a failed run', async () => {
-    const runs = await listMeasurementRuns(ctx, auditor, compasId, {});
-    expect(runs.total).toBe(1);
-    const run = runs.items[0]!;
+    const run = await gateRun();
     expect(run.policyName).toBe('COMPAS fairness gate');
     expect(run.result).toBe('failed');
     expect(run.modelVersionId).not.toBeNull();
@@ -34,7 +46,7 @@ describe.each(databaseKinds)('demo COMPAS measurement on %s', (kind) => {
   });
 
   it('stores the ProPublica false positive rates', async () => {
-    const summary = (await listMeasurementRuns(ctx, auditor, compasId, {})).items[0]!;
+    const summary = await gateRun();
     const run = await getMeasurementRun(ctx, auditor, summary.id);
     const rate = (group: string) => run.values.find((value) => value.checkId === 'false-positive-rate' && value.group === `race=${group}`);
     expect(rate('African-American')?.value).toBeCloseTo(805 / (805 + 990), 12);
@@ -44,9 +56,50 @@ describe.each(databaseKinds)('demo COMPAS measurement on %s', (kind) => {
   });
 
   it('links the registered dataset version by fingerprint', async () => {
-    const summary = (await listMeasurementRuns(ctx, auditor, compasId, {})).items[0]!;
+    const summary = await gateRun();
     const version = await database.db.selectFrom('dataset_versions').select(['id', 'sha256']).where('version_label', '=', 'propublica-bafff5d').executeTakeFirstOrThrow();
     expect(summary.files[0]!.sha256).toBe(version.sha256);
     expect(summary.files[0]!.datasetVersionId).toBe(version.id);
+  });
+
+  it('adds the replayed half months up to the gate over the whole file', async () => {
+    const replayed = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'fairness', sort: 'finishedAt', limit: 100 });
+    let negatives = 0;
+    let falsePositives = 0;
+    for (const summary of replayed.items) {
+      const run = await getMeasurementRun(ctx, auditor, summary.id);
+      const [measurement] = Object.values((run.report as { results: { fairness: Record<string, { groups: { name: string; counts: { falsePositives: number; trueNegatives: number } }[] }> } }).results.fairness);
+      const group = measurement!.groups.find((candidate) => candidate.name === 'race=African-American')!;
+      negatives += group.counts.falsePositives + group.counts.trueNegatives;
+      falsePositives += group.counts.falsePositives;
+      const stored = run.values.find((value) => value.group === 'race=African-American')!;
+      expect(stored.value).toBeCloseTo(group.counts.falsePositives / (group.counts.falsePositives + group.counts.trueNegatives), 12);
+    }
+    // The sample keeps a defendant screened after March 2014 almost only when they reoffended:
+    // of the 1,795 African-American actual negatives, one true negative was screened later.
+    expect(falsePositives).toBe(805);
+    expect(negatives).toBe(805 + 990 - 1);
+  });
+
+  it('gives the false positive rate series a Shewhart chart over its first twenty points', async () => {
+    const report = await getKpiReport(ctx, auditor, compasId, 'false_positive_rate', { group: 'race=African-American' });
+    expect(report.series).toHaveLength(1);
+    const [series] = report.series;
+    // 30 replayed half months and the gate over the whole file.
+    expect(series!.points).toHaveLength(31);
+    expect(series!.charts['shewhart']).toMatchObject({ defined: true });
+  });
+
+  it('records the calibration of the decile score and the drift between the two samples', async () => {
+    const checks = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'check' });
+    const calibration = await getMeasurementRun(ctx, auditor, checks.items.find((run) => run.policyName === 'COMPAS decile calibration')!.id);
+    const ece = calibration.values.find((value) => value.metric === 'expected_calibration_error')!;
+    // The lowest decile read as 0.05 holds defendants of whom 21 % reoffended, so the reading is far off.
+    expect(ece.value).toBeGreaterThan(0.1);
+    expect(ece.result).toBe('failed');
+    const drift = await getMeasurementRun(ctx, auditor, checks.items.find((run) => run.policyName!.startsWith('COMPAS input drift'))!.id);
+    expect(drift.result).toBe('passed');
+    expect(drift.files.map((file) => file.role).sort()).toEqual(['current', 'reference']);
+    expect(drift.values.filter((value) => value.metric === 'jensen_shannon')).toHaveLength(10);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../../measurement/measurement.schemas.js';
 import { getKpiReport, getMeasurementRun, listMeasurementRuns } from '../../measurement/measurements.service.js';
 import { closeMonitoringTask, getMonitoringTask, listMonitoringTasks } from '../../measurement/monitoring-tasks.service.js';
+import { AllMeasurementRunsQuery, listAllMeasurementRuns, MeasurementRunListItem } from '../../measurement/measurement-runs.service.js';
 import { Page } from '../../platform/pagination.js';
 import type { RouteModule } from '../app.js';
 import { callerOf } from '../authentication.js';
@@ -41,6 +42,19 @@ export const measurementRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => listMeasurementRuns(ctx, callerOf(request), request.params.id, request.query),
+  );
+
+  app.get(
+    '/api/measurements',
+    {
+      schema: {
+        tags,
+        summary: 'List the measurement runs of every AI system, newest first, with the names of the system, model version and who ran it; filters by system, kind, result and time',
+        querystring: AllMeasurementRunsQuery,
+        response: { 200: Page(MeasurementRunListItem), ...commonErrors },
+      },
+    },
+    async (request) => listAllMeasurementRuns(ctx, callerOf(request), request.query),
   );
 
   app.get(
