@@ -97,6 +97,17 @@ export const UpdateRisk = Type.Partial(Type.Object({ ...riskFields, status: Sett
 export type UpdateRisk = Static<typeof UpdateRisk>;
 
 export const riskSortKeys = ['title', 'status', 'score', 'createdAt', 'updatedAt'] as const;
+
+/** Ratings the level and band filters can apply to; current is the residual rating, else the inherent one. */
+export const ratingKinds = ['current', 'inherent', 'residual'] as const;
+export type RatingKind = (typeof ratingKinds)[number];
+
+/**
+ * States of a risk's treatments, ignoring cancelled ones: none planned; open (one planned or in
+ * progress); overdue (one planned or in progress past its due date, UTC); completed (all done).
+ */
+export const treatmentStates = ['none', 'open', 'overdue', 'completed'] as const;
+export type TreatmentState = (typeof treatmentStates)[number];
 export type RiskSortKey = (typeof riskSortKeys)[number];
 
 export const RiskListQuery = Type.Object(
@@ -109,6 +120,12 @@ export const RiskListQuery = Type.Object(
     status: Type.Optional(RiskStatus),
     ownerPersonId: Type.Optional(Type.String({ maxLength: 64 })),
     beyondAppetite: Type.Optional(Type.Boolean()),
+    rating: Type.Optional(literalUnion(ratingKinds, { description: 'Rating that likelihood, impact and band filter on: current (residual, else inherent; the default), inherent or residual' })),
+    likelihood: Type.Optional(level('Likelihood')),
+    impact: Type.Optional(level('Impact')),
+    band: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Key of the band of the rating, such as high' })),
+    treatment: Type.Optional(literalUnion(treatmentStates, { description: `State of the treatments, cancelled ones aside: one of ${treatmentStates.join(', ')}` })),
+    escalated: Type.Optional(Type.Boolean({ description: 'true: only risks with an open escalation; false: only risks without one' })),
     sort: Type.Optional(SortQuery(riskSortKeys, 'title')),
   },
   { additionalProperties: false },

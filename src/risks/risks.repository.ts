@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../platform/database/connection.js';
 import type { RiskTable } from '../platform/database/schema.js';
 import { containsText, parseSort } from '../platform/listing.js';
 import { scoreOf } from './matrix.js';
 import { loadMatrices, type StoredMatrix } from './matrices.repository.js';
 import type { RiskStatus } from './risk.js';
-import type { Risk, RiskListQuery, RiskRating, RiskSortKey } from './risk.schemas.js';
+import type { RatingKind, Risk, RiskListQuery, RiskRating, RiskSortKey } from './risk.schemas.js';
 
 /** Reads and writes risks rows and turns them into the API's shape. */
 
@@ -107,7 +107,22 @@ export async function findRiskRowsByCategory(db: Db, categoryId: string): Promis
 /** The current score (residual, else inherent) in SQL, null for an unrated risk. */
 const currentScore = sql<number | null>`coalesce(residual_likelihood * residual_impact, inherent_likelihood * inherent_impact)`;
 
-export async function queryRiskRows(db: Db, query: RiskListQuery, limit: number, offset: number): Promise<{ rows: RiskTable[]; total: number }> {
+/**
+ * Returns the likelihood, impact and band of a rating as SQL expressions, null for a risk without
+ * that rating. A risk has both levels and the band of a rating, or none of them.
+ */
+export function ratingExpressions(rating: RatingKind) {
+  if (rating === 'inherent') return { likelihood: sql<number | null>`inherent_likelihood`, impact: sql<number | null>`inherent_impact`, band: sql<string | null>`inherent_band` };
+  if (rating === 'residual') return { likelihood: sql<number | null>`residual_likelihood`, impact: sql<number | null>`residual_impact`, band: sql<string | null>`residual_band` };
+  return {
+    likelihood: sql<number | null>`coalesce(residual_likelihood, inherent_likelihood)`,
+    impact: sql<number | null>`coalesce(residual_impact, inherent_impact)`,
+    band: sql<string | null>`coalesce(residual_band, inherent_band)`,
+  };
+}
+
+/** The risks matching every filter of the query; `today` (YYYY-MM-DD, UTC) decides which treatments are overdue. */
+export function filterRisks(db: Db, query: Omit<RiskListQuery, 'limit' | 'offset' | 'sort'>, today: string) {
   let filtered = db.selectFrom('risks');
   if (query.q) filtered = filtered.where(containsText(['title', 'description', 'threat'], query.q));
   if (query.aiSystemId) filtered = filtered.where('ai_system_id', '=', query.aiSystemId);
@@ -117,6 +132,40 @@ export async function queryRiskRows(db: Db, query: RiskListQuery, limit: number,
   if (query.status) filtered = filtered.where('status', '=', query.status);
   if (query.ownerPersonId) filtered = filtered.where('owner_person_id', '=', query.ownerPersonId);
   if (query.beyondAppetite !== undefined) filtered = filtered.where('beyond_appetite', '=', query.beyondAppetite ? 1 : 0);
+
+  const rating = ratingExpressions(query.rating ?? 'current');
+  if (query.likelihood !== undefined) filtered = filtered.where(sql<SqlBool>`${rating.likelihood} = ${query.likelihood}`);
+  if (query.impact !== undefined) filtered = filtered.where(sql<SqlBool>`${rating.impact} = ${query.impact}`);
+  if (query.band !== undefined) filtered = filtered.where(sql<SqlBool>`${rating.band} = ${query.band}`);
+
+  if (query.treatment !== undefined) {
+    const state = query.treatment;
+    const unfinished = ['planned', 'in_progress'];
+    filtered = filtered.where((eb) => {
+      const treatments = (statuses: readonly string[], dueBefore?: string) => {
+        let selected = eb.selectFrom('risk_treatments as t').select('t.id').whereRef('t.risk_id', '=', 'risks.id').where('t.status', 'in', [...statuses]);
+        if (dueBefore !== undefined) selected = selected.where('t.due_date', '<', dueBefore);
+        return eb.exists(selected);
+      };
+      if (state === 'none') return eb.not(treatments([...unfinished, 'completed']));
+      if (state === 'open') return treatments(unfinished);
+      if (state === 'overdue') return treatments(unfinished, today);
+      return eb.and([treatments(['completed']), eb.not(treatments(unfinished))]);
+    });
+  }
+
+  if (query.escalated !== undefined) {
+    const escalated = query.escalated;
+    filtered = filtered.where((eb) => {
+      const open = eb.exists(eb.selectFrom('risk_escalations as e').select('e.id').whereRef('e.risk_id', '=', 'risks.id').where('e.status', '=', 'open'));
+      return escalated ? open : eb.not(open);
+    });
+  }
+  return filtered;
+}
+
+export async function queryRiskRows(db: Db, query: RiskListQuery, today: string, limit: number, offset: number): Promise<{ rows: RiskTable[]; total: number }> {
+  const filtered = filterRisks(db, query, today);
 
   const { key, order } = parseSort<RiskSortKey>(query.sort ?? 'title');
   const sortExpression = {

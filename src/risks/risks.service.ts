@@ -1,3 +1,4 @@
+import { utcDate } from '../evidence/evidence.js';
 import type { ChangeOptions } from '../people/change-options.js';
 import { appendAuditEvent } from '../platform/audit/audit-trail.js';
 import type { Caller } from '../platform/auth/caller.js';
@@ -28,7 +29,7 @@ export async function listRisks(ctx: ServiceContext, caller: Caller, query: Risk
   const parsed = parseWith(RiskListQuery, query);
   const { limit, offset } = pageBounds(parsed);
   const db = ctx.database.db;
-  const { rows, total } = await queryRiskRows(db, parsed, limit, offset);
+  const { rows, total } = await queryRiskRows(db, parsed, utcDate(ctx.clock.now()), limit, offset);
   const lookups = await loadRiskLookups(db);
   return { items: rows.map((row) => toRisk(row, lookups)), total, limit, offset };
 }

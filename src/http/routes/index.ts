@@ -1,10 +1,12 @@
 import type { RouteModule } from '../app.js';
 import { aiSystemRoutes } from './ai-systems.routes.js';
+import { aiSystemViewRoutes } from './ai-system-views.routes.js';
 import { assessmentRoutes } from './assessments.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { catalogueRoutes } from './catalogue.routes.js';
 import { classificationRoutes } from './classification.routes.js';
+import { dashboardRoutes } from './dashboard.routes.js';
 import { soaRoutes } from './soa.routes.js';
 import { componentRoutes } from './components.routes.js';
 import { datasetRoutes } from './datasets.routes.js';
@@ -27,4 +29,4 @@ import { threatRoutes } from './threats.routes.js';
 import { tokenRoutes } from './tokens.routes.js';
 
 /** Every route module the server registers, one per area. */
-export const routeModules: RouteModule[] = [healthRoutes, authRoutes, tokenRoutes, aiSystemRoutes, inventoryRoutes, organizationRoutes, peopleRoutes, teamRoutes, roleAssignmentRoutes, raciRoutes, componentRoutes, modelRoutes, datasetRoutes, lineageRoutes, auditRoutes, catalogueRoutes, soaRoutes, assessmentRoutes, documentRoutes, objectiveRoutes, evidenceRoutes, impactAssessmentRoutes, threatRoutes, riskRoutes, classificationRoutes, measurementRoutes];
+export const routeModules: RouteModule[] = [healthRoutes, authRoutes, tokenRoutes, aiSystemRoutes, aiSystemViewRoutes, inventoryRoutes, organizationRoutes, peopleRoutes, teamRoutes, roleAssignmentRoutes, raciRoutes, componentRoutes, modelRoutes, datasetRoutes, lineageRoutes, auditRoutes, catalogueRoutes, soaRoutes, assessmentRoutes, documentRoutes, objectiveRoutes, evidenceRoutes, impactAssessmentRoutes, threatRoutes, riskRoutes, classificationRoutes, measurementRoutes, dashboardRoutes];

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Writable } from 'node:stream';
 import type { Caller } from '../auth/caller.js';
 import { authorize } from '../auth/policy.js';
+import { toTimestamp } from '../clock.js';
 import type { ServiceContext } from '../context.js';
 import type { AuditEventTable } from '../database/schema.js';
 import { PageQuery, pageBounds, type PageOf } from '../pagination.js';
@@ -37,6 +38,8 @@ export const AuditEventQuery = Type.Object(
     recordId: Type.Optional(Type.String({ maxLength: 64 })),
     actorId: Type.Optional(Type.String({ maxLength: 64 })),
     action: Type.Optional(Type.String({ maxLength: 64 })),
+    occurredFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Only events at or after this instant, with a time zone' })),
+    occurredTo: Type.Optional(Type.String({ format: 'date-time', description: 'Only events before this instant, with a time zone' })),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc', description: 'By sequence number; newest first unless asc' })),
   },
   { additionalProperties: false },
@@ -69,6 +72,9 @@ export async function listAuditEvents(ctx: ServiceContext, caller: Caller, query
   if (parsed.recordId) filtered = filtered.where('record_id', '=', parsed.recordId);
   if (parsed.actorId) filtered = filtered.where('actor_id', '=', parsed.actorId);
   if (parsed.action) filtered = filtered.where('action', '=', parsed.action);
+  // occurred_at is stored as UTC ISO 8601 text, so a bound in the same form compares in time order.
+  if (parsed.occurredFrom) filtered = filtered.where('occurred_at', '>=', toTimestamp(new Date(parsed.occurredFrom)));
+  if (parsed.occurredTo) filtered = filtered.where('occurred_at', '<', toTimestamp(new Date(parsed.occurredTo)));
 
   const [rows, count] = await Promise.all([
     filtered.selectAll().orderBy('seq', parsed.order ?? 'desc').limit(limit).offset(offset).execute(),

@@ -4,6 +4,7 @@ import { AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Text, 
 import { useDisclosure } from '@mantine/hooks';
 import { useReadOnly, useSession, useSignOut } from '../auth/session';
 import { navigation } from './navigation';
+import { UploadsIndicator } from '../evidence/uploads-indicator';
 
 /** The frame of every signed-in screen: header with the user, navigation, and the screen itself. */
 export function Layout() {
@@ -27,6 +28,7 @@ export function Layout() {
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <UploadsIndicator />
             {readOnly && (
               <Badge color="gray" variant="outline">
                 read-only

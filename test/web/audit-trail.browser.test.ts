@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
+
+let workspace: Workspace;
+
+beforeAll(async () => {
+  workspace = await startWorkspace();
+}, 180_000);
+
+afterAll(async () => {
+  await workspace?.close();
+});
+
+interface Verification {
+  ok: boolean;
+  eventsChecked: number;
+  headSeq: number;
+  headHash: string;
+}
+
+async function openAuditTrail(page: Page, query = ''): Promise<void> {
+  await page.goto(`/audit-trail${query}`);
+  await page.getByRole('heading', { level: 1, name: 'Audit trail' }).waitFor();
+  await waitForList(page);
+}
+
+/** Waits until the list shows its count with no fetch running. */
+async function waitForList(page: Page): Promise<void> {
+  await page.getByTestId('audit-count').filter({ hasNotText: 'updating' }).waitFor();
+}
+
+/** Waits until the list shows `total` events and no fetch is running. */
+async function waitForTotal(page: Page, total: number): Promise<void> {
+  const shown = total === 1 ? '1 event' : `${total.toLocaleString('en-US')} events`;
+  await page.getByTestId('audit-count').filter({ hasText: new RegExp(`^${shown}, newest first$`) }).waitFor();
+}
+
+async function apiTotal(page: Page, query: string): Promise<number> {
+  const response = await page.request.get(`/api/audit-events?limit=1&${query}`);
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { total: number }).total;
+}
+
+async function eventCount(page: Page): Promise<number> {
+  const text = (await page.getByTestId('audit-count').textContent()) ?? '';
+  return Number(/^([\d,.\s]+) events?/.exec(text)?.[1]?.replace(/[,.\s]/g, ''));
+}
+
+describe('the audit trail screen', { timeout: 90_000 }, () => {
+  it('shows an upload with after values', async () => {
+    const page = await workspace.signIn('admin');
+    const content = Buffer.from('Human oversight procedure for the COMPAS tool, revision 4\n');
+    const uploaded = await page.request.post('/api/evidence', {
+      multipart: {
+        title: 'Human oversight procedure, revision 4',
+        kind: 'procedure',
+        validUntil: '2030-01-31',
+        file: { name: 'oversight-procedure.txt', mimeType: 'text/plain', buffer: content },
+      },
+    });
+    expect(uploaded.status()).toBe(201);
+    const { id } = (await uploaded.json()) as { id: string };
+
+    await openAuditTrail(page, `?recordId=${id}`);
+    const row = page.getByTestId('audit-row').filter({ hasText: 'evidence.created' });
+    await expect(row.count()).resolves.toBe(1);
+    await row.getByRole('button', { name: 'Show changes' }).click();
+
+    const detail = page.getByTestId('audit-event-detail');
+    const fields = detail.getByRole('table', { name: 'Fields before and after the change' });
+    const valueOf = async (field: string) => (await fields.getByRole('row').filter({ has: page.getByText(field, { exact: true }) }).locator('td').nth(2).textContent())?.trim();
+    expect(await valueOf('title')).toBe('Human oversight procedure, revision 4');
+    expect(await valueOf('sha256')).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(await valueOf('validUntil')).toBe('2030-01-31');
+    expect(await valueOf('fileName')).toBe('oversight-procedure.txt');
+    // A creation has no before image.
+    expect(await fields.getByRole('row').filter({ has: page.getByText('title', { exact: true }) }).locator('td').nth(1).textContent()).toBe('not present');
+    await page.mouse.move(640, 880);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, '14-audit-trail');
+
+    // The record links back to its screen.
+    await row.getByRole('link', { name: id }).click();
+    await page.getByRole('dialog').getByRole('heading', { name: 'Human oversight procedure, revision 4' }).waitFor();
+  });
+
+  it('shows the changed fields of an update', async () => {
+    const page = await workspace.signIn('admin');
+    const uploaded = await page.request.post('/api/evidence', {
+      multipart: { title: 'Data retention record', kind: 'record', file: { name: 'retention.csv', mimeType: 'text/csv', buffer: Buffer.from('system,days\nA,30\n') } },
+    });
+    const { id } = (await uploaded.json()) as { id: string };
+    const patched = await page.request.patch(`/api/evidence/${id}`, { headers: { 'if-match': '"1"' }, data: { title: 'Data retention record, 2027' } });
+    expect(patched.status()).toBe(200);
+
+    await openAuditTrail(page, `?recordId=${id}&action=evidence.updated`);
+    await page.getByTestId('audit-row').getByRole('button', { name: 'Show changes' }).click();
+    const fields = page.getByRole('table', { name: 'Fields before and after the change' });
+    const fieldNames = await fields.locator('tbody tr td:first-child').allTextContents();
+    expect(fieldNames.sort()).toEqual(['title', 'updatedAt', 'version']);
+    const title = fields.getByRole('row').filter({ has: page.getByText('title', { exact: true }) });
+    expect(await title.locator('td').nth(1).textContent()).toBe('Data retention record');
+    expect(await title.locator('td').nth(2).textContent()).toBe('Data retention record, 2027');
+
+    await page.getByRole('button', { name: /^Show the \d+ unchanged fields too$/ }).click();
+    expect((await fields.locator('tbody tr').count()) > 3).toBe(true);
+  });
+
+  it('filters by record type and time', async () => {
+    const page = await workspace.signIn('admin');
+    await openAuditTrail(page);
+    const all = await eventCount(page);
+
+    await page.getByRole('combobox', { name: 'Record type' }).fill('evidence');
+    await page.waitForURL(/recordType=evidence/);
+    const evidenceEvents = await apiTotal(page, 'recordType=evidence');
+    await waitForTotal(page, evidenceEvents);
+    expect(evidenceEvents).toBeGreaterThan(0);
+    expect(evidenceEvents).toBeLessThan(all);
+    const types = await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-record-type')));
+    expect(new Set(types)).toEqual(new Set(['evidence']));
+
+    // A reload keeps the filter, as it lives in the URL.
+    await page.reload();
+    await waitForTotal(page, evidenceEvents);
+
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const day = (date: Date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+    await page.getByLabel('From', { exact: true }).fill(day(tomorrow));
+    await page.getByText('No events match these filters.').waitFor();
+    await page.getByLabel('From', { exact: true }).fill(day(new Date()));
+    await page.waitForURL(new RegExp(`from=${day(new Date())}`));
+    const today = await apiTotal(page, `recordType=evidence&occurredFrom=${encodeURIComponent(new Date(new Date().setHours(0, 0, 0, 0)).toISOString())}`);
+    expect(today).toBeGreaterThan(0);
+    await waitForTotal(page, today);
+  });
+
+  it('verifies the chain as intact', async () => {
+    const page = await workspace.signIn('admin');
+    await openAuditTrail(page);
+    await page.mouse.move(640, 880);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    const result = page.getByTestId('verify-result');
+    await result.waitFor();
+    const text = (await result.textContent()) ?? '';
+    const api = (await (await page.request.post('/api/audit-events/verify', { data: {} })).json()) as Verification;
+    expect(api.ok).toBe(true);
+    expect(text).toContain('The audit chain is intact');
+    expect(text).toContain(`All ${api.eventsChecked.toLocaleString('en-US')} events were checked`);
+    expect(text).toContain(`The last event is number ${api.headSeq} with hash ${api.headHash}`);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, '14b-audit-verify');
+  });
+
+  it('exports every event as JSON Lines', async () => {
+    const page = await workspace.signIn('auditor');
+    await openAuditTrail(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export as JSON Lines' }).click()]);
+    const lines = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    const api = (await (await page.request.post('/api/audit-events/verify', { data: {} })).json()) as Verification;
+    expect(lines.length).toBe(api.eventsChecked);
+    const last = JSON.parse(lines.at(-1)!) as { seq: number; hash: string };
+    expect(last.seq).toBe(api.headSeq);
+    expect(last.hash).toBe(api.headHash);
+  });
+});

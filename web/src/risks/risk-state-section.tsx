@@ -1,0 +1,67 @@
+import { Group, List, Loader, Paper, SimpleGrid, Text, Title } from '@mantine/core';
+import { humanize } from '../components/badges';
+import { ToneBadge } from '../components/badges';
+import type { Acceptance, Escalation } from './risk-types';
+
+/** The acceptances of the residual risk and the escalations of the risk beyond appetite, newest first. */
+export function RiskStateSection({ acceptances, escalations }: { acceptances: Acceptance[] | undefined; escalations: Escalation[] | undefined }) {
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+      <Paper withBorder p="md" component="section" aria-labelledby="escalation-heading">
+        <Title order={2} size="h4" id="escalation-heading" mb="sm">
+          Escalation
+        </Title>
+        {escalations === undefined ? (
+          <Loader size="sm" aria-label="Loading the escalations" />
+        ) : escalations.length === 0 ? (
+          <Text size="sm">Never escalated: the risk has not been beyond the appetite of its category.</Text>
+        ) : (
+          <List spacing="xs" size="sm" data-testid="escalations">
+            {escalations.map((escalation) => (
+              <List.Item key={escalation.id}>
+                <Group gap={6} wrap="wrap" component="span">
+                  <ToneBadge value={escalation.status === 'open' ? (escalation.overdue ? 'overdue' : 'open') : 'resolved'} label={escalation.status === 'open' ? (escalation.overdue ? 'open, overdue' : 'open') : 'resolved'} />
+                  <Text span size="sm">
+                    to {humanize(escalation.escalateToRole)}, due {escalation.dueDate}: score {escalation.score} above the appetite of {escalation.maxScore} (band {escalation.band})
+                  </Text>
+                </Group>
+                {escalation.status === 'resolved' && (
+                  <Text size="xs" c="dimmed">
+                    Resolved {escalation.resolvedAt?.slice(0, 10)} as {humanize(escalation.outcome ?? 'other')}
+                    {escalation.resolutionNote ? `: ${escalation.resolutionNote}` : ''}
+                  </Text>
+                )}
+              </List.Item>
+            ))}
+          </List>
+        )}
+      </Paper>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="acceptance-heading">
+        <Title order={2} size="h4" id="acceptance-heading" mb="sm">
+          Acceptances
+        </Title>
+        {acceptances === undefined ? (
+          <Loader size="sm" aria-label="Loading the acceptances" />
+        ) : acceptances.length === 0 ? (
+          <Text size="sm">The residual risk has not been accepted.</Text>
+        ) : (
+          <List spacing="xs" size="sm">
+            {acceptances.map((acceptance) => (
+              <List.Item key={acceptance.id}>
+                <Text size="sm">
+                  Accepted {acceptance.acceptedAt.slice(0, 10)} by {acceptance.acceptedByUsername} as {humanize(acceptance.authorityRole)}, band {acceptance.band} (likelihood {acceptance.likelihood} × impact{' '}
+                  {acceptance.impact})
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {acceptance.rationale}
+                  {acceptance.reviewDate ? ` · review by ${acceptance.reviewDate}` : ''}
+                </Text>
+              </List.Item>
+            ))}
+          </List>
+        )}
+      </Paper>
+    </SimpleGrid>
+  );
+}
