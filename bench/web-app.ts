@@ -7,7 +7,7 @@ import { repositoryRoot, startServerProcess, type ServerProcess } from '../test/
 import { chromiumFlags, chromiumPath, runCli } from '../test/web/support/workspace.js';
 import type { SeededDatabase } from './seed.js';
 import { formatMs, summarize, tableRow } from './statistics.js';
-import { businessUnits, searchTerm } from './synthetic-register.js';
+import { searchTerm } from './synthetic-register.js';
 
 /*
  * The web app's three targets, measured in Debian's chromium against the real server on loopback:
@@ -66,11 +66,15 @@ export function firstRouteJavaScript(log: (line: string) => void): number {
     .readdirSync(path.join(webDir, 'assets'))
     .filter((name) => name.endsWith('.js'))
     .reduce((sum, name) => sum + zlib.gzipSync(fs.readFileSync(path.join(webDir, 'assets', name)), { level: 9 }).length, 0);
-  log(tableRow('first route, files', [String(files.size)]));
-  log(tableRow('first route, raw', [`${(raw / 1024).toFixed(1)} KB`]));
-  log(tableRow('first route, gzipped', [`${(gzipped / 1024).toFixed(1)} KB`, `target ${firstRouteLimitBytes / 1024} KB`, gzipped <= firstRouteLimitBytes ? 'met' : 'MISSED']));
-  log(tableRow('all chunks, gzipped', [`${(allJavaScript / 1024).toFixed(1)} KB`, `${((gzipped / allJavaScript) * 100).toFixed(0)} % first`]));
+  log(tableRow('', ['files', 'raw', 'gzipped', 'target', 'ratio']));
+  log(tableRow('first route', [String(files.size), kilobytes(raw), kilobytes(gzipped), kilobytes(firstRouteLimitBytes), (gzipped / firstRouteLimitBytes).toFixed(2)]));
+  log(tableRow('all chunks', ['', '', kilobytes(allJavaScript), '', (allJavaScript / firstRouteLimitBytes).toFixed(2)]));
+  log(gzipped <= firstRouteLimitBytes ? 'Target met.' : 'Target MISSED.');
   return gzipped;
+}
+
+function kilobytes(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 async function launch(): Promise<Browser> {
@@ -161,19 +165,22 @@ export async function benchmarkRegister(seeded: SeededDatabase, options: { runs:
     await signIn(page, 'web-bench');
     await settled(page, 'Dashboard');
 
-    const unit = businessUnits[3]!;
     const interactions: Interaction[] = [
       {
-        label: 'filter by business unit',
-        request: `/api/ai-systems?limit=50&offset=0&businessUnit=${encodeURIComponent(unit)}`,
-        act: (p) => p.goto(`/ai-systems?businessUnit=${encodeURIComponent(unit)}`).then(() => undefined),
+        label: 'filter by lifecycle stage',
+        request: '/api/ai-systems?limit=50&offset=0&sort=name&lifecycleStage=production',
+        act: (p) => p.getByRole('combobox', { name: 'Lifecycle stage' }).selectOption('production').then(() => undefined),
       },
-      { label: 'next page', request: '/api/ai-systems?limit=50&offset=50', act: (p) => p.getByRole('button', { name: /next page/i }).click() },
-      { label: 'sort by name, descending', request: '/api/ai-systems?limit=50&offset=0&sort=-name', act: (p) => p.getByRole('button', { name: /^Name/ }).click() },
+      { label: 'next page', request: '/api/ai-systems?limit=50&offset=50&sort=name', act: (p) => p.getByRole('button', { name: 'Next' }).click() },
       {
-        label: `search "${searchTerm}" (incl. debounce)`,
-        request: `/api/ai-systems?limit=50&offset=0&search=${searchTerm}`,
-        act: (p) => p.getByRole('searchbox').or(p.getByLabel(/search/i)).first().fill(searchTerm),
+        label: 'sort by name, descending',
+        request: '/api/ai-systems?limit=50&offset=0&sort=-name',
+        act: (p) => p.getByRole('columnheader', { name: /^Name/ }).getByRole('button').click(),
+      },
+      {
+        label: `search, 250 ms debounce`,
+        request: `/api/ai-systems?limit=50&offset=0&sort=name&q=${searchTerm}`,
+        act: (p) => p.getByLabel('Search').fill(searchTerm),
       },
     ];
 
