@@ -20,8 +20,9 @@ import { searchTerm } from './synthetic-register.js';
  *   the reference.
  */
 
-/** The functions passed to page.evaluate run in the browser, where the document exists. */
+/** The functions passed to page.evaluate run in the browser, where the document and resource timings exist. */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const performance: { now(): number; getEntriesByType(type: 'resource'): Array<{ name: string; duration: number }> };
 
 const webDir = path.join(repositoryRoot, 'dist', 'web');
 const firstRouteLimitBytes = 400 * 1024;
@@ -184,11 +185,12 @@ export async function benchmarkRegister(seeded: SeededDatabase, options: { runs:
       },
     ];
 
-    log(tableRow('', ['runs', 'median', 'slowest', 'API median', 'ratio']));
+    log(tableRow('', ['runs', 'median', 'slowest', 'its request', 'API alone', 'ratio']));
     let worst = 0;
     for (const interaction of interactions) {
       const samples: number[] = [];
       const reference: number[] = [];
+      const appRequests: number[] = [];
       for (let run = 0; run <= options.runs; run += 1) {
         await page.goto('/ai-systems');
         await settled(page, 'AI systems');
@@ -204,6 +206,11 @@ export async function benchmarkRegister(seeded: SeededDatabase, options: { runs:
           { polling: 'raf' },
         );
         const elapsed = performance.now() - start;
+        // The app's own request for the rows, as the browser timed it, shows how much of the interaction is the API.
+        const inApp = await page.evaluate(() => {
+          const entries = performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/api/ai-systems?'));
+          return entries.at(-1)?.duration ?? Number.NaN;
+        });
         const api = await page.evaluate(async (url) => {
           const begin = performance.now();
           const response = await fetch(url);
@@ -213,12 +220,23 @@ export async function benchmarkRegister(seeded: SeededDatabase, options: { runs:
         if (run > 0) {
           samples.push(elapsed);
           reference.push(api);
+          appRequests.push(inApp);
         }
       }
       const measured = summarize(samples);
       const apiMedian = summarize(reference).p50;
+      const appRequestMedian = summarize(appRequests).p50;
       worst = Math.max(worst, measured.max);
-      log(tableRow(interaction.label, [String(samples.length), formatMs(measured.p50), formatMs(measured.max), formatMs(apiMedian), (measured.p50 / apiMedian).toFixed(2)]));
+      log(
+        tableRow(interaction.label, [
+          String(samples.length),
+          formatMs(measured.p50),
+          formatMs(measured.max),
+          formatMs(appRequestMedian),
+          formatMs(apiMedian),
+          (measured.p50 / apiMedian).toFixed(2),
+        ]),
+      );
     }
     log(worst <= interactionTargetMs ? `Every interaction under ${interactionTargetMs} ms.` : `Target MISSED: the slowest interaction took ${formatMs(worst)}.`);
     await context.close();

@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('the web app shell', { timeout: 90_000 }, () => {
-  it('refuses a wrong password with the API message and signs in with the right one', async () => {
+  it('rejects a wrong password, then signs in', async () => {
     const context = await workspace.browser.newContext({ baseURL: workspace.url });
     const page = await context.newPage();
     await page.goto('/ai-systems');
@@ -34,7 +34,7 @@ describe('the web app shell', { timeout: 90_000 }, () => {
     await context.close();
   });
 
-  it('shows the signed-in user and every main screen in the navigation, and signs out', async () => {
+  it('lists every screen and signs out', async () => {
     const page = await workspace.signIn('admin');
     expect(await page.getByTestId('signed-in-user').textContent()).toMatch(/administrator/);
     const navigation = page.getByRole('navigation', { name: 'Main' });
@@ -48,12 +48,12 @@ describe('the web app shell', { timeout: 90_000 }, () => {
     await page.getByRole('heading', { name: 'Sign in to custos' }).waitFor();
   });
 
-  it('marks the internal auditor as read-only', async () => {
+  it('marks the auditor read-only', async () => {
     const page = await workspace.signIn('auditor');
     await page.getByText('read-only', { exact: true }).waitFor();
   });
 
-  it('answers an unknown screen with a page that leads back', async () => {
+  it('leads back from an unknown screen', async () => {
     const page = await workspace.signIn('admin');
     await page.goto('/no-such-screen');
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();

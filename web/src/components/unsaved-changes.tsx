@@ -3,11 +3,15 @@ import { useBlocker } from 'react-router';
 import { Button, Group, Modal, Text } from '@mantine/core';
 
 /**
- * Keeps unsaved edits from being lost: while `dirty`, leaving the screen inside the app asks
- * first, and closing or reloading the tab makes the browser ask.
+ * Keeps unsaved edits from being lost: while `dirty`, a move to another address inside the app
+ * (another screen, or another tab, drawer or version of this one) asks first, and closing or
+ * reloading the tab makes the browser ask.
  */
 export function UnsavedChangesGuard({ dirty, what = 'your changes' }: { dirty: boolean; what?: string }) {
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  // Tabs, drawers and versions live in the query string, so a change there can unmount the edit too.
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty && (currentLocation.pathname !== nextLocation.pathname || currentLocation.search !== nextLocation.search),
+  );
 
   useEffect(() => {
     if (!dirty) return;

@@ -195,7 +195,7 @@ function EntryRow({ entry, editing, readOnlyReason, onEdit }: { entry: SoaEntry;
       </Table.Td>
       {!readOnlyReason && (
         <Table.Td>
-          <Button size="compact-xs" variant="light" onClick={onEdit} disabled={editing} aria-label={`Edit ${entry.controlId}`}>
+          <Button size="compact-xs" variant="light" onClick={onEdit} disabled={editing} aria-label={editing ? `Editing ${entry.controlId}` : `Edit ${entry.controlId}`}>
             {editing ? 'Editing' : 'Edit'}
           </Button>
         </Table.Td>

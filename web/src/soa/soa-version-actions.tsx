@@ -71,7 +71,7 @@ export function SoaApproveButton({ version }: { version: SoaVersion }) {
 
   return (
     <>
-      <Button size="sm" color="teal" onClick={() => setOpened(true)}>
+      <Button size="sm" color="teal.9" onClick={() => setOpened(true)}>
         Approve v{version.number}
       </Button>
       <Modal opened={opened} onClose={() => setOpened(false)} title={`Approve v${version.number}?`} centered>
@@ -99,7 +99,7 @@ export function SoaApproveButton({ version }: { version: SoaVersion }) {
             <Button variant="default" onClick={() => setOpened(false)}>
               Cancel
             </Button>
-            <Button color="teal" onClick={() => approve.mutate()} loading={approve.isPending}>
+            <Button color="teal.9" onClick={() => approve.mutate()} loading={approve.isPending}>
               Approve and freeze
             </Button>
           </Group>
