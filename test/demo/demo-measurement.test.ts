@@ -81,7 +81,7 @@ describe.each(databaseKinds)('demo COMPAS measurement on %s', (kind) => {
     expect(negatives).toBe(805 + 990 - 1);
   });
 
-  it('gives the false positive rate series a Shewhart chart over its first twenty points', async () => {
+  it('charts the replayed rate series', async () => {
     const report = await getKpiReport(ctx, auditor, compasId, 'false_positive_rate', { group: 'race=African-American' });
     expect(report.series).toHaveLength(1);
     const [series] = report.series;
@@ -90,11 +90,11 @@ describe.each(databaseKinds)('demo COMPAS measurement on %s', (kind) => {
     expect(series!.charts['shewhart']).toMatchObject({ defined: true });
   });
 
-  it('records the calibration of the decile score and the drift between the two samples', async () => {
+  it('records calibration and drift runs', async () => {
     const checks = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'check' });
     const calibration = await getMeasurementRun(ctx, auditor, checks.items.find((run) => run.policyName === 'COMPAS decile calibration')!.id);
     const ece = calibration.values.find((value) => value.metric === 'expected_calibration_error')!;
-    // The lowest decile read as 0.05 holds defendants of whom 21 % reoffended, so the reading is far off.
+    // The lowest decile read as 0.05 contains defendants of whom 21 % reoffended, so the reading is far off.
     expect(ece.value).toBeGreaterThan(0.1);
     expect(ece.result).toBe('failed');
     const drift = await getMeasurementRun(ctx, auditor, checks.items.find((run) => run.policyName!.startsWith('COMPAS input drift'))!.id);

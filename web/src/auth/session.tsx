@@ -19,7 +19,7 @@ export const sessionQueryKey = ['session'] as const;
 
 const SessionContext = createContext<Session | null>(null);
 
-/** The signed-in user, or null while nobody is signed in (the API answers 401). */
+/** The signed-in user, or null while nobody is signed in (the API returns 401). */
 export function useSessionQuery() {
   return useQuery({
     queryKey: sessionQueryKey,

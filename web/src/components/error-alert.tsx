@@ -13,7 +13,7 @@ const titles: Record<string, string> = {
 };
 
 export function errorTitle(error: unknown): string {
-  if (error instanceof ApiError) return titles[error.code] ?? `The server refused this (${error.code})`;
+  if (error instanceof ApiError) return titles[error.code] ?? `The server rejected this request (${error.code})`;
   return 'Something went wrong';
 }
 

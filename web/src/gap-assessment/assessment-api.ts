@@ -90,7 +90,7 @@ export const assessmentKeys = {
   answers: (id: string) => ['assessments', 'answers', id] as const,
 };
 
-/** Gap assessments, newest first; an organization runs a few a year, so one page of 500 holds them all. */
+/** Gap assessments, newest first; an organization runs a few a year, so one page of 500 contains them all. */
 export function useGapAssessments() {
   return useQuery({
     queryKey: assessmentKeys.list,

@@ -1,4 +1,4 @@
-/** Shapes of the risk register's API answers, as the web app reads them (see GET /docs for the full schemas). */
+/** Shapes of the risk register's API responses, as the web app reads them (the full schemas are at /api/docs). */
 
 export interface Band {
   key: string;

@@ -122,7 +122,7 @@ export const soaKeys = {
   diff: (fromId: string, toId: string) => ['soa', 'diff', fromId, toId] as const,
 };
 
-/** Every version, newest first. An organization keeps a few dozen at most, so one page of 500 holds them all. */
+/** Every version, newest first. An organization keeps a few dozen at most, so one page of 500 contains them all. */
 export function useSoaVersions() {
   return useQuery({
     queryKey: soaKeys.versions,
