@@ -145,12 +145,55 @@ interface Interaction {
   label: string;
   /** The API request the interaction makes, timed from the page as the reference. */
   request: string;
+  /** Address parameters the screen shows once the interaction is done, so that a typed word is not taken as done after its first letters. */
+  expect: Record<string, string>;
   act: (page: Page) => Promise<void>;
 }
 
 /**
+ * Installed in the page before each interaction: records when the last user input event reached
+ * the page, so that typing a word is timed from its last key. Passed as a string, because the
+ * benchmark's compiler adds helpers to functions that the browser does not have.
+ */
+const recordInputScript = `(() => {
+  window.__lastInput = undefined;
+  for (const type of ['pointerdown', 'click', 'keydown', 'input', 'change']) {
+    document.addEventListener(type, () => { window.__lastInput = performance.now(); }, { capture: true });
+  }
+})()`;
+
+/**
+ * Resolves, in the page, once the address contains the expected parameters, the first row differs
+ * from before and no loader or stale table is left, with the
+ * time from the last input event to the end of the frame that drew the rows (a message posted
+ * from the animation frame runs after that frame is painted).
+ */
+function drawnAfterInputScript(previous: string, expect: Record<string, string>): string {
+  return `new Promise((resolve) => {
+    const previous = ${JSON.stringify(previous)};
+    const expect = ${JSON.stringify(expect)};
+    const check = () => {
+      const params = new URLSearchParams(location.search);
+      const arrived = Object.entries(expect).every(([key, value]) => params.get(key) === value);
+      const row = document.querySelector('main table tbody tr');
+      const busy = document.querySelector('main [aria-label^="Loading"], main [aria-busy="true"]');
+      if (!arrived || row === null || row.textContent === previous || busy !== null) {
+        requestAnimationFrame(check);
+        return;
+      }
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(performance.now() - window.__lastInput);
+      channel.port2.postMessage(null);
+    };
+    requestAnimationFrame(check);
+  })`;
+}
+
+/**
  * Times register interactions on the seeded database of 10,000 systems. Each one starts on a
- * settled table and ends when the first row differs from before and no loader is left.
+ * settled table and ends when the first row differs from before and no loader is left. The time
+ * counts from the moment the last input event reaches the page, so the browser driver's own
+ * round trips stay out of it; the driver's view, from the start of its action, is printed too.
  */
 export async function benchmarkRegister(seeded: SeededDatabase, options: { runs: number }, log: (line: string) => void): Promise<void> {
   const env = { CUSTOS_DATA_DIR: seeded.dataDir, CUSTOS_WEB_DIR: webDir };
@@ -170,41 +213,50 @@ export async function benchmarkRegister(seeded: SeededDatabase, options: { runs:
       {
         label: 'filter by lifecycle stage',
         request: '/api/ai-systems?limit=50&offset=0&sort=name&lifecycleStage=production',
+        expect: { lifecycleStage: 'production' },
         act: (p) => p.getByRole('combobox', { name: 'Lifecycle stage' }).selectOption('production').then(() => undefined),
       },
-      { label: 'next page', request: '/api/ai-systems?limit=50&offset=50&sort=name', act: (p) => p.getByRole('button', { name: 'Next' }).click() },
+      {
+        label: 'next page',
+        request: '/api/ai-systems?limit=50&offset=50&sort=name',
+        expect: { offset: '50' },
+        act: (p) => p.getByRole('button', { name: 'Next' }).click(),
+      },
       {
         label: 'sort by name, descending',
         request: '/api/ai-systems?limit=50&offset=0&sort=-name',
+        expect: { sort: '-name' },
         act: (p) => p.getByRole('columnheader', { name: /^Name/ }).getByRole('button').click(),
       },
       {
-        label: `search, 250 ms debounce`,
+        label: 'search, pasted word',
         request: `/api/ai-systems?limit=50&offset=0&sort=name&q=${searchTerm}`,
+        expect: { q: searchTerm },
         act: (p) => p.getByLabel('Search').fill(searchTerm),
+      },
+      {
+        label: 'search, typed at 8 keys/s',
+        request: `/api/ai-systems?limit=50&offset=0&sort=name&q=${searchTerm}`,
+        expect: { q: searchTerm },
+        act: (p) => p.getByLabel('Search').pressSequentially(searchTerm, { delay: 125 }),
       },
     ];
 
-    log(tableRow('', ['runs', 'median', 'slowest', 'its request', 'API alone', 'ratio']));
+    log(tableRow('', ['runs', 'median', 'slowest', 'driver view', 'its request', 'API alone']));
     let worst = 0;
     for (const interaction of interactions) {
       const samples: number[] = [];
+      const driverView: number[] = [];
       const reference: number[] = [];
       const appRequests: number[] = [];
       for (let run = 0; run <= options.runs; run += 1) {
         await page.goto('/ai-systems');
         await settled(page, 'AI systems');
         const before = await firstRowText(page);
+        await page.evaluate(recordInputScript);
         const start = performance.now();
         await interaction.act(page);
-        await page.waitForFunction(
-          (previous) => {
-            const row = document.querySelector('main table tbody tr');
-            return row !== null && row.textContent !== previous && !document.querySelector('main [aria-label^="Loading"], main [aria-busy="true"]');
-          },
-          before,
-          { polling: 'raf' },
-        );
+        const inPage = (await page.evaluate(drawnAfterInputScript(before, interaction.expect))) as number;
         const elapsed = performance.now() - start;
         // The app's own request for the rows, as the browser timed it, shows how much of the interaction is the API.
         const inApp = await page.evaluate(() => {
@@ -218,23 +270,22 @@ export async function benchmarkRegister(seeded: SeededDatabase, options: { runs:
           return performance.now() - begin;
         }, interaction.request);
         if (run > 0) {
-          samples.push(elapsed);
+          samples.push(inPage);
+          driverView.push(elapsed);
           reference.push(api);
           appRequests.push(inApp);
         }
       }
       const measured = summarize(samples);
-      const apiMedian = summarize(reference).p50;
-      const appRequestMedian = summarize(appRequests).p50;
       worst = Math.max(worst, measured.max);
       log(
         tableRow(interaction.label, [
           String(samples.length),
           formatMs(measured.p50),
           formatMs(measured.max),
-          formatMs(appRequestMedian),
-          formatMs(apiMedian),
-          (measured.p50 / apiMedian).toFixed(2),
+          formatMs(summarize(driverView).p50),
+          formatMs(summarize(appRequests).p50),
+          formatMs(summarize(reference).p50),
         ]),
       );
     }

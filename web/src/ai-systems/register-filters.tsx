@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Group, NativeSelect, Select, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { humanize } from '../components/badges';
 import type { AiSystemFacets } from './ai-systems-api';
 import { stageLabel } from './labels';
@@ -81,22 +80,31 @@ export function RegisterFilters({ query, facets, filtered, onChange, onClear }: 
 }
 
 /**
- * Renders the search box, which sends its text 250 ms after the last key, so typing does not fire one request
- * per letter. A change of the address from elsewhere (back button) replaces the text.
+ * Renders the search box, which searches on every change: the request for the previous text is
+ * cancelled and its rows stay on screen until the new ones arrive, so typing neither waits for a
+ * pause nor blanks the table. A change of the address from elsewhere (back button, clear filters)
+ * replaces the text. The echo of the box's own searches does not, so a key typed while the address
+ * catches up is kept.
  */
 function SearchBox({ value, onSearch }: { value: string; onSearch: (text: string) => void }) {
   const [text, setText] = useState(value);
-  const [debounced] = useDebouncedValue(text, 250);
+  const sent = useRef(value);
 
   useEffect(() => {
-    if (debounced.trim() !== value) onSearch(debounced.trim());
-    // Only a new debounced text triggers a search; the address changing is handled below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debounced]);
-
-  useEffect(() => {
-    setText((current) => (current.trim() === value ? current : value));
+    if (value !== sent.current) {
+      sent.current = value;
+      setText(value);
+    }
   }, [value]);
+
+  const change = (next: string) => {
+    setText(next);
+    const trimmed = next.trim();
+    if (trimmed !== sent.current) {
+      sent.current = trimmed;
+      onSearch(trimmed);
+    }
+  };
 
   return (
     <TextInput
@@ -104,7 +112,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (text: string
       type="search"
       placeholder="Name, purpose or business unit"
       value={text}
-      onChange={(event) => setText(event.currentTarget.value)}
+      onChange={(event) => change(event.currentTarget.value)}
       w={260}
     />
   );
