@@ -81,11 +81,20 @@ export async function runPolicy(policy: MeasurementPolicy, aiSystemName: string,
       },
     };
 
+    // A check that the data cannot serve (an absent group, a wrong column) is an input error. The
+    // remaining checks still run, so that one run reports every such problem, and none is stored.
     const outcomes: CheckOutcome[] = [];
+    const inputErrors: { check: PolicyCheck; error: AppError }[] = [];
     for (const [index, check] of checks.entries()) {
       options.onCheck?.(check, index, checks.length);
-      outcomes.push(...(await evaluateCheck(context, check)));
+      try {
+        outcomes.push(...(await evaluateCheck(context, check)));
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
+        if (!inputErrors.some((known) => known.error.message === error.message)) inputErrors.push({ check, error });
+      }
     }
+    if (inputErrors.length > 0) throw combinedInputError(policy.name, inputErrors);
 
     const files: MeasuredFile[] = [];
     for (const [role, dataSet] of opened) {
@@ -106,6 +115,16 @@ export async function runPolicy(policy: MeasurementPolicy, aiSystemName: string,
   } finally {
     await engine.close();
   }
+}
+
+/** Returns the one input error as it is, or one error that lists each of several under the pointer of its check. */
+function combinedInputError(policyName: string, errors: readonly { check: PolicyCheck; error: AppError }[]): AppError {
+  if (errors.length === 1) return (errors[0] as { error: AppError }).error;
+  const details = errors.map(({ check, error }) => {
+    const path = error.details[0]?.path;
+    return { path: path?.startsWith(check.source.pointer) ? path : check.source.pointer, message: error.message };
+  });
+  return new AppError('VALIDATION_FAILED', `The policy "${policyName}" has ${errors.length} checks that the data cannot serve; correct each problem listed below and run it again`, details);
 }
 
 async function evaluateCheck(context: RunContext, check: PolicyCheck): Promise<CheckOutcome[]> {

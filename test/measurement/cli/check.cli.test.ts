@@ -230,6 +230,31 @@ describe.each(databaseKinds)('CLI check with the demo on %s', (kind) => {
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
+  it('reports every absent group in one run', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'custos-check-'));
+    const policy = path.join(folder, 'misspelt.yaml');
+    fs.writeFileSync(
+      policy,
+      fs
+        .readFileSync(compasPolicy, 'utf8')
+        .replaceAll('groups: [African-American, Caucasian]', 'groups: [African-American, Caucasiann]')
+        .replace('reference: Caucasian }\n    threshold: { operator: "<=", value: 0.1 }', 'reference: Caucasan }\n    threshold: { operator: "<=", value: 0.1 }')
+        .replace('file: compas-scores-two-years.csv', `file: ${JSON.stringify(compasFile)}`)
+        .replace(/    dataset: .*\n/, ''),
+    );
+    const before = await runCount(database);
+    const result = await runCli(database, ['check', policy]);
+    expect(result.exitCode).toBe(2);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toContain('has 3 checks that the data cannot serve');
+    expect(lines[1]).toMatch(/^  \/checks\/0\/groups: The check "false-positive-rate" .* race=Caucasiann/);
+    expect(lines[2]).toMatch(/^  \/checks\/1\/groups: The check "false-negative-rate" .* race=Caucasiann/);
+    expect(lines[3]).toMatch(/^  \/checks\/2: The reference group "Caucasan" of the check "equalized-odds"/);
+    expect(lines).toHaveLength(4);
+    expect(await runCount(database)).toBe(before);
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
   it('rejects a policy naming an unknown system', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'custos-check-'));
     const policy = path.join(folder, 'unknown-system.yaml');
