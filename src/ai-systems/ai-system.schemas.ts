@@ -1,9 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LinkedClassification } from '../classification/classification.schemas.js';
 import { euAiActTiers } from '../classification/eu-ai-act.js';
-import { SortQuery } from '../platform/listing.js';
 import { PageQuery } from '../platform/pagination.js';
-import { literalUnion, notBlankPattern } from '../platform/validation.js';
+import { literalUnion, notBlankPattern, SortQuery } from '../platform/schema-building.js';
 import {
   autonomyLevels,
   deploymentEnvironments,
@@ -135,7 +134,8 @@ export const LifecycleTransition = Type.Object(
 );
 export type LifecycleTransition = Static<typeof LifecycleTransition>;
 
-export const aiSystemSortKeys = ['name', 'businessUnit', 'lifecycleStage', 'createdAt', 'updatedAt'] as const;
+/** Sort keys of the register. The description of the sort parameter below states how each one orders. */
+export const aiSystemSortKeys = ['name', 'businessUnit', 'lifecycleStage', 'classificationTier', 'ownerName', 'createdAt', 'updatedAt'] as const;
 export type AiSystemSortKey = (typeof aiSystemSortKeys)[number];
 
 export const AiSystemListQuery = Type.Object(
@@ -153,7 +153,10 @@ export const AiSystemListQuery = Type.Object(
       }),
     ),
     classificationTier: Type.Optional(literalUnion(euAiActTiers, { description: `EU AI Act tier of the current classification: one of ${euAiActTiers.join(', ')}` })),
-    sort: Type.Optional(SortQuery(aiSystemSortKeys, 'name')),
+    sort: Type.Optional({
+      ...SortQuery(aiSystemSortKeys, 'name'),
+      description: `Sort key, prefixed with - for descending: ${aiSystemSortKeys.join(', ')}. classificationTier orders by the severity of the current EU AI Act tier, most severe first (${euAiActTiers.join(', ')}), and ownerName by the owner's name. Systems without a tier or owner come last in both directions, and ties go by system name.`,
+    }),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,6 @@
 import { joinedClassificationColumns, toJoinedClassification, type JoinedClassificationColumns } from '../classification/classification.repository.js';
+import { sql } from 'kysely';
+import { euAiActTiers } from '../classification/eu-ai-act.js';
 import type { Db } from '../platform/database/connection.js';
 import { containsText, parseSort } from '../platform/listing.js';
 import type { AiSystemTable, LifecycleTransitionTable } from '../platform/database/schema.js';
@@ -6,13 +8,18 @@ import type { AiSystem, AiSystemListQuery, AiSystemSortKey, AiSystemWithClassifi
 
 /** Reads and writes ai_systems rows and turns them into the API's shape. */
 
-const sortColumns: Record<AiSystemSortKey, keyof AiSystemTable> = {
+type ColumnSortKey = Exclude<AiSystemSortKey, 'classificationTier' | 'ownerName'>;
+
+const sortColumns: Record<ColumnSortKey, keyof AiSystemTable> = {
   name: 'name',
   businessUnit: 'business_unit',
   lifecycleStage: 'lifecycle_stage',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
+
+/** CASE branches that rank an EU AI Act tier by severity, 1 for prohibited. Unclassified systems get null. */
+const tierRanks = euAiActTiers.map((tier, index) => sql`when ${tier} then ${sql.lit(index + 1)}`);
 
 export function toAiSystem(row: AiSystemTable): AiSystem {
   return {
@@ -105,6 +112,14 @@ export async function findAiSystemWithClassification(db: Db, id: string): Promis
   return row ? toAiSystemWithClassification(row) : undefined;
 }
 
+/** Reads the systems with these ids, with their current classification, in the order of the ids. */
+async function readPageRows(db: Db, ids: readonly string[]): Promise<(AiSystemTable & JoinedClassificationColumns)[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectWithClassification(db).selectAll('s').select(joinedClassificationColumns).where('s.id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)!);
+}
+
 /**
  * Returns one page of systems matching the filters, each with the columns of its current
  * classification (see toAiSystemWithClassification), and how many match in all.
@@ -128,19 +143,24 @@ export async function queryAiSystems(
 
   const sort = query.sort ?? 'name';
   const { key, order } = parseSort<AiSystemSortKey>(sort);
+  // The id breaks ties so that pages never overlap or skip a record. On a plain column it follows
+  // the sort's direction, so that one index on (column, id) serves both directions.
+  const idOrder = sort.startsWith('-') ? 'desc' : 'asc';
 
-  const [rows, count] = await Promise.all([
-    filtered
-      .selectAll('s')
-      .select(joinedClassificationColumns)
-      .orderBy(`s.${sortColumns[key]}`, order)
-      // The id breaks ties so that pages never overlap or skip a record. It follows the sort's
-      // direction so that one index on (column, id) serves both directions.
-      .orderBy('s.id', sort.startsWith('-') ? 'desc' : 'asc')
-      .limit(limit)
-      .offset(offset)
-      .execute(),
-    filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
+  const page = async () => {
+    if (key !== 'classificationTier' && key !== 'ownerName') {
+      return filtered.selectAll('s').select(joinedClassificationColumns).orderBy(`s.${sortColumns[key]}`, order).orderBy('s.id', idOrder).limit(limit).offset(offset).execute();
+    }
+    // No index serves these orders, so the database sorts every matching system. Sorting the ids
+    // alone, then reading the page's rows, keeps that sort narrow. Ties go by name, then id.
+    const ranked =
+      key === 'classificationTier'
+        ? filtered.orderBy(sql<number | null>`case ${sql.ref('c.tier')} ${sql.join(tierRanks, sql` `)} else null end`, order)
+        : filtered.leftJoin('people as owner', 'owner.id', 's.owner_id').orderBy('owner.name', order);
+    const ids = (await ranked.orderBy('s.name').orderBy('s.id').select('s.id').limit(limit).offset(offset).execute()).map((row) => row.id);
+    return readPageRows(db, ids);
+  };
+
+  const [rows, count] = await Promise.all([page(), filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()]);
   return { rows, total: Number(count.total) };
 }

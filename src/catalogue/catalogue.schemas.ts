@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery } from '../platform/pagination.js';
-import { notBlankPattern } from '../platform/validation.js';
+import { notBlankPattern } from '../platform/schema-building.js';
 
 /** Schemas of the catalogue API: frameworks, items, crosswalks and the organization's own controls. */
 

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { organizationRoles } from '../ai-systems/ai-system.js';
 import { PageQuery } from '../platform/pagination.js';
-import { literalUnion } from '../platform/validation.js';
+import { literalUnion } from '../platform/schema-building.js';
 import { euAiActTiers, highRiskRoutes } from './eu-ai-act.js';
 import { impactFactorSources, impactLevels } from './impact.js';
 import { watchedInputs } from './inputs.js';

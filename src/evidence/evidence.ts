@@ -50,7 +50,7 @@ export function describeFileNameProblem(name: string): string | undefined {
   const unsafe = describeUnsafeText(name);
   if (unsafe) return unsafe;
   if (!/[\p{L}\p{N}]/u.test(name)) return 'has no letter or digit; send a readable name of the file, such as report.pdf';
-  const bytes = Buffer.byteLength(name, 'utf8');
+  const bytes = new TextEncoder().encode(name).length;
   if (bytes > maxFileNameBytes) return `is ${bytes} bytes long in UTF-8; shorten it to at most ${maxFileNameBytes} bytes`;
   return undefined;
 }

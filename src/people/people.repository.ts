@@ -50,6 +50,12 @@ export async function findPersonIdByEmail(db: Db, email: string): Promise<string
   return row?.id;
 }
 
+/** Returns the id and name of each listed person that exists, by name; unknown ids are left out. */
+export async function findPersonNames(db: Db, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('people').select(['id', 'name']).where('id', 'in', ids).orderBy('name').orderBy('id').execute();
+}
+
 /**
  * Returns the person with `startId` followed by everyone above them, up to the top of the
  * reporting line. The walk stops at a repeated person, so a cycle written by some other

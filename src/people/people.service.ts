@@ -11,8 +11,8 @@ import { newId } from '../platform/ids.js';
 import { pageBounds, type PageOf } from '../platform/pagination.js';
 import { parseWith } from '../platform/validation.js';
 import type { ChangeOptions } from './change-options.js';
-import { findPersonIdByEmail, findPersonRow, loadChainFrom, queryPeople, toPerson, toPersonRow } from './people.repository.js';
-import { CreatePerson, PersonListQuery, UpdatePerson, type Person, type ReportingLine } from './person.schemas.js';
+import { findPersonIdByEmail, findPersonNames, findPersonRow, loadChainFrom, queryPeople, toPerson, toPersonRow } from './people.repository.js';
+import { CreatePerson, PersonListQuery, PersonNamesQuery, UpdatePerson, type Person, type PersonName, type ReportingLine } from './person.schemas.js';
 import { ensurePeopleExist } from './references.js';
 import { chainToBoard, findReportingCycle } from './reporting-line.js';
 
@@ -24,6 +24,18 @@ export async function listPeople(ctx: ServiceContext, caller: Caller, query: Per
   const { limit, offset } = pageBounds(parsed);
   const { rows, total } = await queryPeople(ctx.database.db, parsed, limit, offset);
   return { items: rows.map(toPerson), total, limit, offset };
+}
+
+/**
+ * Looks up the names of the listed people, for screens that show owners by name. It returns
+ * no contact data, so every role that reads the register may call it. Ids of people who do
+ * not exist (or no longer do) are left out rather than rejected, because records keep the
+ * ids of owners who have since been removed.
+ */
+export async function listPersonNames(ctx: ServiceContext, caller: Caller, query: PersonNamesQuery): Promise<PersonName[]> {
+  authorize(caller, 'register.read');
+  const parsed = parseWith(PersonNamesQuery, query);
+  return findPersonNames(ctx.database.db, [...new Set(parsed.ids)]);
 }
 
 export async function getPerson(ctx: ServiceContext, caller: Caller, id: string): Promise<Person> {

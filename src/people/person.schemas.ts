@@ -71,3 +71,25 @@ export const PersonListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type PersonListQuery = Static<typeof PersonListQuery>;
+
+/**
+ * At most this many ids per name lookup. It covers the largest page of a register screen, and
+ * 200 UUIDs keep the request line under Node's default 16 KiB header limit.
+ */
+export const maxNameLookupIds = 200;
+
+export const PersonNamesQuery = Type.Object(
+  {
+    ids: Type.Array(PersonId, {
+      minItems: 1,
+      maxItems: maxNameLookupIds,
+      description: `Person ids to look up, repeating the parameter (ids=a&ids=b), 1 to ${maxNameLookupIds}`,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type PersonNamesQuery = Static<typeof PersonNamesQuery>;
+
+/** A person's display name without contact data, for showing owners to every role that reads the register. */
+export const PersonName = Type.Object({ id: Type.String(), name: Type.String() }, { $id: 'PersonName', additionalProperties: false });
+export type PersonName = Static<typeof PersonName>;

@@ -1,15 +1,9 @@
 import { sql, type OrderByModifiers, type RawBuilder, type SqlBool } from 'kysely';
-import { literalUnion } from './validation.js';
+import { SortQuery } from './schema-building.js';
+
+export { SortQuery };
 
 /** Building blocks of list endpoints: a sort parameter, its parsing, and case-insensitive text search. */
-
-/** Builds a `sort` query parameter that accepts each key, or the key prefixed with `-` for descending order. */
-export function SortQuery<K extends string>(keys: readonly K[], defaultKey: K) {
-  return literalUnion(
-    keys.flatMap((key) => [key, `-${key}` as const]),
-    { description: `Sort key, prefixed with - for descending: ${keys.join(', ')}`, default: defaultKey },
-  );
-}
 
 /**
  * Splits a sort parameter into its key and the ORDER BY modifiers. NULLs sort last in both

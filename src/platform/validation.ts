@@ -1,8 +1,9 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { validationFailed, type ErrorDetail } from './errors.js';
 // Importing the formats registers date-time, date, uri and email with TypeBox before any check.
 import { formatDescriptions } from './formats.js';
+import { notBlankPattern } from './schema-building.js';
 import { findUnsafeText } from './text-safety.js';
 
 /** Paths whose values are secrets: their validation messages never include the value. */
@@ -10,8 +11,7 @@ export function isSecretPath(path: string): boolean {
   return /(password|token|secret)[^/]*$/i.test(path);
 }
 
-/** Pattern of strings that are not empty or only white space; errors report it as "must not be blank". */
-export const notBlankPattern = '\\S';
+export { literalUnion, notBlankPattern } from './schema-building.js';
 
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
 
@@ -109,12 +109,4 @@ function describeProblem(path: string, message: string, received: unknown): stri
   const serialized = JSON.stringify(received);
   const clipped = serialized !== undefined && serialized.length > 80 ? `${serialized.slice(0, 77)}...` : serialized;
   return `${message} (received ${clipped})`;
-}
-
-/** Builds a union of string literals whose static type is the union of the values, not plain string. */
-export function literalUnion<T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnion<TLiteral<T[number]>[]> {
-  return Type.Union(
-    values.map((value) => Type.Literal(value)),
-    options,
-  ) as unknown as TUnion<TLiteral<T[number]>[]>;
 }

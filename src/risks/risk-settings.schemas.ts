@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { roles } from '../platform/auth/roles.js';
-import { literalUnion, notBlankPattern } from '../platform/validation.js';
+import { literalUnion, notBlankPattern } from '../platform/schema-building.js';
 import { maxAxisSize, maxBands, minAxisSize } from './matrix.js';
 
 /**

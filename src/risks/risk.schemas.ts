@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CatalogueRef } from '../catalogue/catalogue.schemas.js';
-import { SortQuery } from '../platform/listing.js';
 import { PageQuery } from '../platform/pagination.js';
-import { literalUnion, notBlankPattern } from '../platform/validation.js';
+import { literalUnion, notBlankPattern, SortQuery } from '../platform/schema-building.js';
 import { escalationOutcomes, escalationStatuses, manualOutcomes } from './escalation.js';
 import { maxAxisSize } from './matrix.js';
 import { riskStatuses, settableRiskStatuses, treatmentOptions, treatmentStatuses } from './risk.js';

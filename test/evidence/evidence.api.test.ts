@@ -389,6 +389,25 @@ describe.each(databaseKinds)('evidence API on %s', (kind) => {
     expect(exact.sizeBytes).toBe(uploadLimitBytes);
   });
 
+  it('tells the upload limit to every role', async () => {
+    const response = await server.as('internal_auditor')('GET', '/api/evidence/upload-limit');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ maxFileBytes: uploadLimitBytes });
+  });
+
+  it('decodes the escapes browsers apply to a file name', async () => {
+    // Browsers and curl send `"` in a file name as %22; the stored name is the one the user chose.
+    const created = await uploaded({ title: 'Quoted name', kind: 'other' }, { name: 'Board %22final%22 minutes.txt', content: 'minutes' });
+    expect(created.fileName).toBe('Board "final" minutes.txt');
+
+    // A line feed sent as %0A is still a control character in the name, and rejected.
+    const before = await snapshot();
+    const response = await upload('validator', { title: 'Hostile name', kind: 'other' }, { name: 'a%0Ab.txt', content: 'payload' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details[0].message).toContain('contains the control character U+000A; remove it');
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('stops an over-limit upload on a real connection', async () => {
     await server.as('validator')('GET', '/api/evidence?limit=1');
     const { token } = await createApiToken(ctx, systemCaller, { username: 'validator', role: 'validator', name: 'streaming test' });

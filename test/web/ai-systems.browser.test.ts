@@ -267,6 +267,69 @@ describe('AI system register and detail', { timeout: 90_000 }, () => {
     expect(saved.scopeJustification).toBe(theirs);
   });
 
+  it('checks a long name before sending', async () => {
+    const page = await workspace.signIn('admin');
+    const id = await compasId(page);
+    await page.goto(`/ai-systems/${id}`);
+    await page.getByRole('button', { name: 'Edit AI system' }).click();
+    const patches: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PATCH') patches.push(request.url());
+    });
+
+    // The API's schema allows 200 characters; the browser checks the same schema first.
+    const name = page.getByLabel(/^Name/);
+    await name.fill('N'.repeat(201));
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const message = 'Too long: 201 characters; use at most 200';
+    await page.getByText(message, { exact: true }).waitFor();
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    const errorId = ((await name.getAttribute('aria-describedby')) ?? '').split(' ').find((part) => part.endsWith('-error'));
+    expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe(message);
+    // The message appears once, next to the field, and nothing went to the server.
+    expect(await page.getByText(message).count()).toBe(1);
+    expect(await page.getByText(/must be at most|received/).count()).toBe(0);
+    expect(patches).toEqual([]);
+
+    await name.fill(compasName);
+    await expect.poll(() => name.getAttribute('aria-invalid')).not.toBe('true');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('leads back from an unknown AI system', async () => {
+    const page = await workspace.signIn('admin');
+    await page.goto('/ai-systems/no-such-system');
+    const alert = page.getByRole('alert').filter({ hasText: 'Not found' });
+    await alert.waitFor();
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await alert.getByRole('link', { name: 'Back to AI systems' }).click();
+    await page.getByRole('heading', { level: 1, name: 'AI systems' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/ai-systems');
+  });
+
+  it('clears a bad address on every list', async () => {
+    const page = await workspace.signIn('admin');
+    const addresses = [
+      '/ai-systems?sort=evil',
+      '/ai-systems?classificationTier=evil',
+      '/risks?sort=evil',
+      '/evidence?kind=evil',
+      `/audit-trail?recordType=${'x'.repeat(65)}`,
+      '/measurements?kind=evil',
+    ];
+    for (const address of addresses) {
+      await page.goto(address);
+      const alert = page.getByRole('alert').filter({ hasText: 'The address contains a filter or sort order that does not exist' }).first();
+      await alert.waitFor();
+      expect(await page.getByRole('button', { name: 'Try again' }).count(), address).toBe(0);
+      expect(await alert.textContent(), address).toMatch(/in the address: /);
+      expect(await alert.textContent(), address).not.toContain('querystring');
+      await alert.getByRole('button', { name: 'Clear filters' }).click();
+      await expect.poll(() => new URL(page.url()).search, { message: address }).toBe('');
+      await page.getByRole('alert').filter({ hasText: 'The address contains' }).first().waitFor({ state: 'detached' });
+    }
+  });
+
   it('gives the auditor no edit controls', async () => {
     const page = await workspace.signIn('auditor');
     const id = await compasId(page);

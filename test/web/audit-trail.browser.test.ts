@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import type { Page } from 'playwright-core';
+import { hashEvent } from '../../src/platform/audit/chain.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
 
@@ -168,4 +171,88 @@ describe('the audit trail screen', { timeout: 90_000 }, () => {
     expect(last.seq).toBe(api.headSeq);
     expect(last.hash).toBe(api.headHash);
   });
+
+  it('shows determinate progress and runs on while the user leaves', async () => {
+    // A long trail makes the verification last long enough to watch; the events are chained
+    // exactly as the server chains them, so the verification finds the trail intact.
+    const added = appendChainedEvents(path.join(workspace.dataDir, 'custos.db'), 250_000);
+    const page = await workspace.signIn('admin');
+    await openAuditTrail(page);
+
+    // Records every percentage that the determinate bar or the header indicator shows, however briefly, from the page itself.
+    await page.evaluate(() => {
+      type Element = { getAttribute: (name: string) => string | null; textContent: string | null };
+      const page = globalThis as unknown as {
+        document: { body: unknown; querySelector: (selector: string) => Element | null };
+        MutationObserver: new (callback: () => void) => { observe: (target: unknown, options: object) => void };
+        shownProgress: string[];
+      };
+      page.shownProgress = [];
+      new page.MutationObserver(() => {
+        const bar = page.document.querySelector('[data-testid="verify-progress"][data-determinate="true"] [role="progressbar"]')?.getAttribute('aria-valuenow');
+        const header = /^Verifying chain: (\d+) %$/.exec(page.document.querySelector('[data-testid="verify-indicator"]')?.textContent ?? '')?.[1];
+        const value = bar ?? header;
+        if (value && page.shownProgress.at(-1) !== value) page.shownProgress.push(value);
+      }).observe(page.document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page.getByTestId('verify-progress').getByText(/^Verified [\d,]+ of [\d,]+ events/).waitFor();
+
+    // Leaving the screen keeps the verification; the header follows it and leads back to the result.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Dashboard/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const indicator = page.getByTestId('verify-indicator');
+    await indicator.waitFor();
+    expect(await indicator.textContent()).toMatch(/^(Verifying chain: \d+ %|Audit chain intact)$/);
+    await indicator.filter({ hasText: 'Audit chain intact' }).waitFor({ timeout: 60_000 });
+    await indicator.click();
+    const result = page.getByTestId('verify-result');
+    await result.waitFor();
+    const api = (await (await page.request.post('/api/audit-events/verify', { data: {} })).json()) as Verification;
+    expect(api.ok).toBe(true);
+    expect(api.eventsChecked).toBeGreaterThanOrEqual(added);
+    expect(await result.textContent()).toContain(`All ${api.eventsChecked.toLocaleString('en-US')} events were checked`);
+
+    const shown = (await page.evaluate(() => (globalThis as unknown as { shownProgress: string[] }).shownProgress)).map(Number);
+    expect(shown[0]).toBe(0);
+    expect(shown.some((value) => value > 0 && value < 100), `values shown: ${shown.join(', ')}`).toBe(true);
+    expect([...shown].sort((a, b) => a - b)).toEqual(shown);
+  });
 });
+
+/** Appends `count` events to the SQLite trail, each linked to the one before it and hashed as the server does. */
+function appendChainedEvents(file: string, count: number): number {
+  const database = new BetterSqlite3(file);
+  try {
+    database.pragma('busy_timeout = 10000');
+    const head = database.prepare('select seq, hash, actor_id as actorId from audit_events order by seq desc limit 1').get() as { seq: number; hash: string; actorId: string };
+    const insert = database.prepare(
+      `insert into audit_events (seq, occurred_at, actor_id, action, record_type, record_id, before_json, after_json, reason, request_id, previous_hash, hash)
+       values (@seq, @occurred_at, @actor_id, @action, @record_type, @record_id, @before_json, @after_json, @reason, @request_id, @previous_hash, @hash)`,
+    );
+    database.transaction(() => {
+      let previousHash = head.hash;
+      const occurredAt = new Date().toISOString();
+      for (let index = 1; index <= count; index += 1) {
+        const fields = {
+          seq: head.seq + index,
+          occurred_at: occurredAt,
+          actor_id: head.actorId,
+          action: 'ai_system.updated',
+          record_type: 'ai_system',
+          record_id: randomUUID(),
+          before_json: null,
+          after_json: JSON.stringify({ note: `bulk event ${index}` }),
+          reason: null,
+          request_id: null,
+          previous_hash: previousHash,
+        };
+        previousHash = hashEvent(fields);
+        insert.run({ ...fields, hash: previousHash });
+      }
+    })();
+  } finally {
+    database.close();
+  }
+  return count;
+}

@@ -6,8 +6,11 @@ import { screenshot, seriousAccessibilityViolations, startWorkspace, type Worksp
 
 let workspace: Workspace;
 
+/** A small upload limit, so that a file over it stays small; the largest file the other tests send is 1.5 MB. */
+const uploadLimitBytes = 3_000_000;
+
 beforeAll(async () => {
-  workspace = await startWorkspace();
+  workspace = await startWorkspace({ env: { CUSTOS_EVIDENCE_UPLOAD_LIMIT_BYTES: String(uploadLimitBytes) } });
 }, 180_000);
 
 afterAll(async () => {
@@ -140,12 +143,76 @@ describe('the evidence screen', { timeout: 90_000 }, () => {
     await page.locator('input[aria-invalid=true]').first().waitFor();
     expect(await titleInput.getAttribute('aria-invalid')).toBe('true');
     const errorId = (await titleInput.getAttribute('aria-describedby'))!.split(' ').find((id) => id.endsWith('-error'))!;
-    expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe(apiMessage);
+    // The field shows the plain-word form of the API message.
+    expect(apiMessage).toMatch(/^must not be blank/);
+    expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe('Required: enter more than spaces');
     // What was typed stays, and fixing the title sends it.
     expect(await page.getByRole('region', { name: 'Upload evidence' }).textContent()).toContain('minutes.txt');
     await titleInput.fill('AI committee minutes, November');
     await page.getByRole('button', { name: 'Send again' }).click();
     await page.getByTestId('upload-state').filter({ hasText: /^Uploaded; SHA-256 [0-9a-f]{64}$/ }).waitFor();
+  });
+
+  it('shows each upload error once', async () => {
+    const page = await workspace.signIn('admin');
+    await openEvidence(page);
+    await page.getByRole('button', { name: 'Upload evidence' }).click();
+    // U+202E reverses the text that follows, so this name would show as "invoice.exe.txt"; the API rejects it.
+    await page.locator('input[type=file]').first().setInputFiles({ name: 'invoice\u202Etxt.exe', mimeType: 'text/plain', buffer: Buffer.from('not an invoice\n') });
+    await page.getByRole('textbox', { name: 'Title' }).fill(' ');
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+
+    const form = page.getByRole('region', { name: 'Upload evidence' });
+    await form.getByTestId('upload-state').filter({ hasText: 'Not stored' }).waitFor();
+    const fileMessage = form.getByText(/bidirectional formatting character U\+202E/);
+    const titleMessage = form.getByText('Required: enter more than spaces', { exact: true });
+    expect(await fileMessage.count()).toBe(1);
+    expect(await titleMessage.count()).toBe(1);
+    // Both are next to their fields, so no alert repeats them.
+    expect(await form.getByRole('alert').count()).toBe(0);
+    expect(await page.getByTestId('evidence-count').count()).toBe(1);
+  });
+
+  it('keeps a file name with quotes', async () => {
+    const page = await workspace.signIn('admin');
+    await openEvidence(page);
+    const fileName = 'Board "final" minutes.txt';
+    const title = 'Board minutes with a quoted file name';
+    await page.getByRole('button', { name: 'Upload evidence' }).click();
+    await page.locator('input[type=file]').first().setInputFiles({ name: fileName, mimeType: 'text/plain', buffer: Buffer.from('board minutes\n') });
+    await page.getByRole('textbox', { name: 'Title' }).fill(title);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.getByTestId('upload-state').filter({ hasText: /^Uploaded; SHA-256 [0-9a-f]{64}$/ }).waitFor();
+
+    const listed = await page.request.get(`/api/evidence?q=${encodeURIComponent(title)}`);
+    const items = ((await listed.json()) as { items: Array<{ id: string; fileName: string }> }).items;
+    expect(items.map((item) => item.fileName)).toEqual([fileName]);
+    await page.goto(`/evidence?id=${items[0]!.id}`);
+    await page.getByRole('dialog').getByText(fileName).first().waitFor();
+  });
+
+  it('checks the size before uploading', async () => {
+    const page = await workspace.signIn('admin');
+    const limit = await page.request.get('/api/evidence/upload-limit');
+    expect(limit.status()).toBe(200);
+    expect(await limit.json()).toEqual({ maxFileBytes: uploadLimitBytes });
+
+    await openEvidence(page);
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/evidence') posts.push(request.url());
+    });
+    await page.getByRole('button', { name: 'Upload evidence' }).click();
+    await page.locator('input[type=file]').first().setInputFiles({ name: 'scan.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(3_200_000) });
+    await page.getByRole('textbox', { name: 'Title' }).fill('Scanned contract, too large');
+
+    const fileInput = page.getByRole('button', { name: /^File/ });
+    const message = '"scan.bin" is 3.1 MiB (3200000 bytes), larger than the upload limit of 2.9 MiB (3000000 bytes); split or compress the file, or ask an administrator to raise the limit';
+    await page.getByText(message, { exact: true }).waitFor();
+    expect(await fileInput.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Upload', exact: true }).isDisabled()).toBe(true);
+    await page.getByRole('textbox', { name: 'Title' }).press('Enter');
+    expect(posts).toEqual([]);
   });
 
   it('keeps uploading across screens', async () => {
@@ -219,7 +286,8 @@ describe('the evidence screen', { timeout: 90_000 }, () => {
     await drawer.getByRole('button', { name: 'Save details' }).click();
     await drawer.locator('input[aria-invalid=true]').first().waitFor();
     const errorId = (await title.getAttribute('aria-describedby'))!.split(' ').find((part) => part.endsWith('-error'))!;
-    expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe(apiMessage);
+    expect(apiMessage).toMatch(/^must not be blank/);
+    expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe('Required: enter more than spaces');
 
     await title.fill('Supplier AI clause, signed');
     await drawer.getByLabel('Valid until').fill('2020-01-31');

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { runCli, screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
+import { adminPassword, runCli, screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
 
 let workspace: Workspace;
 
@@ -64,6 +67,32 @@ async function entriesOf(page: Page, versionId: string): Promise<SoaEntry[]> {
   return (await readJson<{ items: SoaEntry[] }>(page, `/api/soa/versions/${versionId}/entries?limit=500`)).items;
 }
 
+/** Returns the open draft, starting one from the latest approved version when there is none. */
+async function openDraftOf(page: Page): Promise<{ id: string; number: number }> {
+  const open = (await versionsOf(page)).find((version) => version.status === 'draft');
+  if (open) return open;
+  const started = await page.request.post('/api/soa/versions', { data: { basedOn: 'latest-approved' } });
+  expect(started.status(), 'POST /api/soa/versions').toBe(201);
+  return (await started.json()) as { id: string; number: number };
+}
+
+/**
+ * Ends the page's session on the server, as its expiry would: the sessions table stores the
+ * SHA-256 of the cookie value, and a session past expires_at no longer authenticates.
+ */
+async function expireSession(page: Page): Promise<void> {
+  const cookie = (await page.context().cookies()).find((candidate) => candidate.name === 'custos_session');
+  expect(cookie, 'session cookie').toBeDefined();
+  const database = new Database(path.join(workspace.dataDir, 'custos.db'));
+  try {
+    const idHash = createHash('sha256').update(cookie!.value, 'utf8').digest('hex');
+    const expired = database.prepare('UPDATE sessions SET expires_at = ? WHERE id_hash = ?').run('2000-01-01T00:00:00.000Z', idHash);
+    expect(expired.changes).toBe(1);
+  } finally {
+    database.close();
+  }
+}
+
 describe('Statement of Applicability screen', { timeout: 90_000 }, () => {
   it('shows the approved version read-only with progress by group', async () => {
     const page = await workspace.signIn('admin');
@@ -111,11 +140,20 @@ describe('Statement of Applicability screen', { timeout: 90_000 }, () => {
 
     await page.getByRole('button', { name: 'Edit A.7.3' }).click();
     const editor = page.getByRole('group', { name: /^Edit A\.7\.3 / });
+    // The stored justification argues for inclusion, so excluding starts from an empty one, and choosing applicable again brings it back.
+    const stored = (await entriesOf(page, draft.id)).find((entry) => entry.controlId === 'A.7.3')!;
+    expect(stored.decision).toBe('applicable');
+    expect(stored.justification).not.toBe('');
+    await expect(editor.getByLabel('Justification').inputValue()).resolves.toBe(stored.justification);
+    await editor.getByLabel('Applicability').selectOption('excluded');
+    await expect(editor.getByLabel('Justification').inputValue()).resolves.toBe('');
+    await editor.getByLabel('Applicability').selectOption('applicable');
+    await expect(editor.getByLabel('Justification').inputValue()).resolves.toBe(stored.justification);
     await editor.getByLabel('Applicability').selectOption('excluded');
     await editor.getByRole('button', { name: 'Save A.7.3' }).click();
 
     // The API rejects the same change, sent directly, with the message the screen must show.
-    const rejected = await page.request.patch(`/api/soa/versions/${draft.id}/entries/${encodeURIComponent('iso42001:A.7.3')}`, { data: { decision: 'excluded' } });
+    const rejected = await page.request.patch(`/api/soa/versions/${draft.id}/entries/${encodeURIComponent('iso42001:A.7.3')}`, { data: { decision: 'excluded', justification: '' } });
     expect(rejected.status()).toBe(400);
     const rejection = (await rejected.json()) as { error: { code: string; details: Array<{ path: string; message: string }> } };
     expect(rejection.error.code).toBe('VALIDATION_FAILED');
@@ -181,22 +219,29 @@ describe('Statement of Applicability screen', { timeout: 90_000 }, () => {
     expect(after.version).toBe(before.version + 2);
   });
 
-  it('hides approval from risk owner, rejects author', async () => {
+  it('hides approval from risk owner and author', async () => {
     const riskOwner = await signInAs('riskowner', riskOwnerPassword);
     await openSoa(riskOwner);
     await riskOwner.getByTestId('soa-version-note').getByText('v2 is a draft', { exact: true }).waitFor();
     await riskOwner.getByRole('button', { name: 'Edit A.2.2' }).waitFor();
     await expect(riskOwner.getByRole('button', { name: /^Approve/ }).count()).resolves.toBe(0);
 
+    // The administrator started and edited v2, so the button is disabled and shows the reason.
     const admin = await workspace.signIn('admin');
     await openSoa(admin);
-    await admin.getByRole('button', { name: 'Approve v2' }).click();
-    const dialog = admin.getByRole('dialog', { name: 'Approve v2?' });
-    await dialog.getByRole('button', { name: 'Approve and freeze' }).click();
-    const rejection = dialog.getByRole('alert');
-    await rejection.waitFor();
-    await expect(rejection.textContent()).resolves.toMatch(/admin wrote part of Statement of Applicability v2, so may not approve it/);
-    await expect(rejection.textContent()).resolves.toMatch(/Your role may not do this/);
+    const approve = admin.getByRole('button', { name: 'Approve v2' });
+    await expect(approve.isDisabled()).resolves.toBe(true);
+    const reasonId = await approve.getAttribute('aria-describedby');
+    await expect(admin.locator(`[id="${reasonId}"]`).textContent()).resolves.toBe(
+      'You started or edited v2, so you may not approve it. An approver who did not write the draft must approve it.',
+    );
+
+    // The API applies the same rule.
+    const draft = (await versionsOf(admin)).find((version) => version.status === 'draft')!;
+    const rejected = await admin.request.post(`/api/soa/versions/${draft.id}/approve`, { data: {}, headers: { 'if-match': `"${draft.version}"` } });
+    expect(rejected.status()).toBe(403);
+    const rejection = (await rejected.json()) as { error: { message: string } };
+    expect(rejection.error.message).toMatch(/admin wrote part of Statement of Applicability v2, so may not approve it/);
   });
 
   it('approves the draft, which then reads only', async () => {
@@ -295,5 +340,84 @@ describe('Statement of Applicability screen', { timeout: 90_000 }, () => {
     await page.getByRole('tab', { name: 'Versions and differences' }).click();
     await page.getByTestId('soa-diff').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
+  it('keeps an edit across tabs and filters', async () => {
+    const page = await workspace.signIn('admin');
+    const draft = await openDraftOf(page);
+    await openSoa(page);
+    await page.getByTestId('soa-version-note').getByText(`v${draft.number} is a draft`, { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Edit A.6.2.4' }).click();
+    const editor = page.getByRole('group', { name: /^Edit A\.6\.2\.4 / });
+    const notes = 'Verification reports are filed with each model release.';
+    await editor.getByLabel('Notes').fill(notes);
+
+    // Opening the history neither opens the leave dialog nor loses the edit.
+    await page.getByRole('tab', { name: 'Versions and differences' }).click();
+    await page.getByRole('table', { name: 'Statement of Applicability versions' }).waitFor();
+    await expect(page.getByRole('dialog', { name: 'Leave without saving?' }).count()).resolves.toBe(0);
+    await page.getByRole('tab', { name: /^Controls of v/ }).click();
+    await expect(editor.getByLabel('Notes').inputValue()).resolves.toBe(notes);
+
+    // A filter that hides the row keeps the edit too.
+    await page.getByLabel('Search controls').fill('A.2.2');
+    await page.getByTestId('soa-row-A.2.2').waitFor();
+    await expect(page.getByRole('dialog', { name: 'Leave without saving?' }).count()).resolves.toBe(0);
+    await page.getByLabel('Search controls').fill('');
+    await expect(editor.getByLabel('Notes').inputValue()).resolves.toBe(notes);
+
+    await editor.getByRole('button', { name: 'Save A.6.2.4' }).click();
+    await editor.waitFor({ state: 'detached' });
+    const saved = (await entriesOf(page, draft.id)).find((entry) => entry.controlId === 'A.6.2.4')!;
+    expect(saved.notes).toBe(notes);
+  });
+
+  it('shows dates in one style', async () => {
+    const page = await workspace.signIn('admin');
+    const draft = await openDraftOf(page);
+    await openSoa(page);
+    const { createdAt } = await readJson<{ createdAt: string }>(page, `/api/soa/versions/${draft.id}`);
+    const started = page.getByTestId('soa-version-note').locator('time');
+    await expect(started.getAttribute('datetime')).resolves.toBe(createdAt);
+    await expect(started.textContent()).resolves.toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$/);
+
+    await page.getByRole('tab', { name: 'Versions and differences' }).click();
+    const cells = page.getByRole('table', { name: 'Statement of Applicability versions' }).locator('tbody time');
+    await cells.first().waitFor();
+    for (const text of await cells.allTextContents()) expect(text).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+  });
+
+  it('signs in again and saves after expiry', async () => {
+    const page = await workspace.signIn('admin');
+    const draft = await openDraftOf(page);
+    await openSoa(page);
+    await page.getByTestId('soa-version-note').getByText(`v${draft.number} is a draft`, { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Edit A.2.2' }).click();
+    const editor = page.getByRole('group', { name: /^Edit A\.2\.2 / });
+    const notes = 'The AI policy is reviewed by the board every spring.';
+    await editor.getByLabel('Notes').fill(notes);
+    await expireSession(page);
+
+    await editor.getByRole('button', { name: 'Save A.2.2' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
+    await dialog.waitFor();
+    await expect(dialog.getByLabel('Username').inputValue()).resolves.toBe('admin');
+    // The screen stays behind the dialog with what was typed.
+    await expect(page.getByRole('heading', { level: 1, name: 'Statement of Applicability' }).count()).resolves.toBe(1);
+    await expect(editor.getByLabel('Notes').inputValue()).resolves.toBe(notes);
+
+    await dialog.getByLabel(/^Password/).fill('not-the-password');
+    await dialog.getByRole('button', { name: 'Sign in and continue' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Sign-in failed' }).waitFor();
+
+    await dialog.getByLabel(/^Password/).fill(adminPassword);
+    await dialog.getByRole('button', { name: 'Sign in and continue' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The save that met the ended session goes through after the sign-in.
+    await editor.waitFor({ state: 'detached' });
+    const saved = (await entriesOf(page, draft.id)).find((entry) => entry.controlId === 'A.2.2')!;
+    expect(saved.notes).toBe(notes);
   });
 });

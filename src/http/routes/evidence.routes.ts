@@ -59,6 +59,25 @@ export const evidenceRoutes: RouteModule = (app, ctx) => {
   );
 
   app.get(
+    '/api/evidence/upload-limit',
+    {
+      schema: {
+        tags,
+        summary: 'Read the largest evidence file the server accepts, so that a client can check a file before it sends it',
+        description: 'The limit is set by CUSTOS_EVIDENCE_UPLOAD_LIMIT_BYTES. POST /api/evidence and PUT /api/evidence/{id}/file reject a larger file with 413.',
+        response: {
+          200: Type.Object(
+            { maxFileBytes: Type.Integer({ minimum: 1, description: 'Largest file size accepted, in bytes' }) },
+            { additionalProperties: false },
+          ),
+          ...commonErrors,
+        },
+      },
+    },
+    async () => ({ maxFileBytes: ctx.config.evidenceUploadLimitBytes }),
+  );
+
+  app.get(
     '/api/evidence/:id',
     { schema: { tags, summary: 'Read the metadata and links of evidence', params: IdParams, response: { 200: Evidence, 404: ErrorResponse, ...commonErrors } } },
     async (request, reply) => {
@@ -224,7 +243,8 @@ function registerUploads(app: App, ctx: ServiceContext): void {
           summary: 'Upload evidence: metadata fields and one file part, streamed into the content-addressed evidence store',
           description:
             `Send multipart/form-data, for example \`curl -F title=… -F kind=report -F file=@report.pdf\`. ${limitNote} ` +
-            'The file name is kept as metadata only and must not contain a path, control characters or more than 255 bytes.',
+            'The file name is kept as metadata only and must not contain a path, control characters or more than 255 bytes. ' +
+            'The escapes %22, %0A and %0D that browsers and curl apply to a file name are decoded.',
           consumes: ['multipart/form-data'],
           body: Type.Composite([NewEvidence, Type.Object({ [filePartName]: Type.String({ format: 'binary', description: 'The evidence file, with its file name' }) })]),
           querystring: ReasonQuery,
@@ -279,12 +299,22 @@ async function* receiveParts(request: FastifyRequest, limitBytes: number): Async
 
   for await (const part of request.parts()) {
     if (part.type === 'file') {
-      yield { kind: 'file', fieldName: part.fieldname, fileName: part.filename, mediaType: part.mimetype, stream: part.file };
+      yield { kind: 'file', fieldName: part.fieldname, fileName: decodeFormFileName(part.filename), mediaType: part.mimetype, stream: part.file };
     } else {
       const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
       yield { kind: 'field', name: part.fieldname, value, truncated: part.valueTruncated };
     }
   }
+}
+
+/**
+ * Undoes the escaping that browsers (HTML's multipart/form-data encoding) and curl since 7.81
+ * apply to a file name: `"` is sent as %22, line feed as %0A and carriage return as %0D, and
+ * nothing else is escaped. A name with a line break then reaches the file name check as it is.
+ * NOTE: a name that really contains the text "%22" cannot be told apart and becomes `"`.
+ */
+export function decodeFormFileName(fileName: string): string {
+  return fileName.replace(/%(22|0A|0D)/gi, (_escape, code: string) => String.fromCharCode(Number.parseInt(code, 16)));
 }
 
 /** Maps the multipart parser's errors, which reach the service through the parts and the file stream, to catalogue errors. */

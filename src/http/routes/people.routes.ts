@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { deletePerson } from '../../people/person-deletion.service.js';
-import { createPerson, getPerson, getReportingLine, listPeople, updatePerson } from '../../people/people.service.js';
-import { CreatePerson, Person, PersonListQuery, ReportingLine, UpdatePerson } from '../../people/person.schemas.js';
+import { createPerson, getPerson, getReportingLine, listPeople, listPersonNames, updatePerson } from '../../people/people.service.js';
+import { CreatePerson, Person, PersonListQuery, PersonName, PersonNamesQuery, ReportingLine, UpdatePerson } from '../../people/person.schemas.js';
 import { Page } from '../../platform/pagination.js';
 import type { RouteModule } from '../app.js';
 import { callerOf } from '../authentication.js';
@@ -17,6 +17,21 @@ export const peopleRoutes: RouteModule = (app, ctx) => {
       schema: { tags, summary: 'List people with filters, sorting and pagination', querystring: PersonListQuery, response: { 200: Page(Person), ...commonErrors } },
     },
     async (request) => listPeople(ctx, callerOf(request), request.query),
+  );
+
+  app.get(
+    '/api/people/names',
+    {
+      schema: {
+        tags,
+        summary: 'Look up the names of up to 200 people by id, for showing owners. Every role that reads the register may call it',
+        description:
+          'Returns id and name only, never contact data, ordered by name. Ids that name nobody (such as a removed owner) are left out, so a missing entry means the person no longer exists.',
+        querystring: PersonNamesQuery,
+        response: { 200: Type.Array(PersonName), ...commonErrors },
+      },
+    },
+    async (request) => listPersonNames(ctx, callerOf(request), request.query),
   );
 
   app.post(

@@ -8,7 +8,7 @@ import type { AuditEventTable } from '../database/schema.js';
 import { PageQuery, pageBounds, type PageOf } from '../pagination.js';
 import { parseWith } from '../validation.js';
 import { exportAuditEvents } from './export.js';
-import { verifyAuditChain, type ChainVerification } from './verify.js';
+import { verifyAuditChain, type ChainVerification, type VerificationProgress } from './verify.js';
 
 /** Use cases over the audit trail: read, verify and export. None of them changes an event. */
 
@@ -99,11 +99,17 @@ export const VerifyAuditRequest = Type.Object(
 );
 export type VerifyAuditRequest = Static<typeof VerifyAuditRequest>;
 
-export async function verifyAuditTrail(ctx: ServiceContext, caller: Caller, request: VerifyAuditRequest = {}): Promise<ChainVerification> {
+/** Checks access and the request before the first await, so a streaming route learns of a rejection from its first progress report or the rejected promise. */
+export async function verifyAuditTrail(
+  ctx: ServiceContext,
+  caller: Caller,
+  request: VerifyAuditRequest = {},
+  onProgress?: (progress: VerificationProgress) => void,
+): Promise<ChainVerification> {
   authorize(caller, 'audit.read');
   const parsed = parseWith(VerifyAuditRequest, request);
   const sqliteFile = ctx.database.kind === 'sqlite' ? ctx.database.location : undefined;
-  return verifyAuditChain(ctx.database.db, parsed.anchor, sqliteFile ? { sqliteFile } : {});
+  return verifyAuditChain(ctx.database.db, parsed.anchor, { ...(sqliteFile ? { sqliteFile } : {}), ...(onProgress ? { onProgress } : {}) });
 }
 
 /** Checks access before it returns, so an HTTP route can reject the request before streaming starts. */

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { genesisHash } from './chain.js';
-import type { RangeRequest, RangeResult } from './verify-worker.js';
+import type { RangeRequest, RangeResult, WorkerMessage } from './verify-worker.js';
 
 /** Below this many events one thread is as fast as starting workers. */
 const minimumEventsForWorkers = 20_000;
@@ -19,7 +19,7 @@ export interface ParallelCheck {
  * null when the trail is too small to be worth it. A result that is not intact says only that
  * something is wrong; the sequential verifier then finds and classifies the first bad event.
  */
-export async function checkSqliteChainInParallel(file: string): Promise<ParallelCheck | null> {
+export async function checkSqliteChainInParallel(file: string, onChecked: (checked: number) => void = () => undefined): Promise<ParallelCheck | null> {
   // The sequence number is the row id, so min(seq) and max(seq) are read from the ends of the
   // table at once. A missing number shows up in its range as a gap.
   const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
@@ -41,7 +41,16 @@ export async function checkSqliteChainInParallel(file: string): Promise<Parallel
     ranges.push({ file, fromSeq, toSeq: Math.min(headSeq, fromSeq + size - 1) });
   }
 
-  const results = await Promise.all(ranges.map(runWorker));
+  // Each worker reports the events it checked so far; the sum over the workers is the progress.
+  const checkedByRange = ranges.map(() => 0);
+  const results = await Promise.all(
+    ranges.map((range, index) =>
+      runWorker(range, (checked) => {
+        checkedByRange[index] = checked;
+        onChecked(checkedByRange.reduce((sum, value) => sum + value, 0));
+      }),
+    ),
+  );
   let previousHash = genesisHash;
   for (const result of results) {
     if (!result.intact || result.firstPreviousHash !== previousHash) {
@@ -52,10 +61,13 @@ export async function checkSqliteChainInParallel(file: string): Promise<Parallel
   return { intact: true, headSeq, headHash: previousHash };
 }
 
-function runWorker(range: RangeRequest): Promise<RangeResult> {
+function runWorker(range: RangeRequest, onChecked: (checked: number) => void): Promise<RangeResult> {
   const worker = startWorker(range);
   return new Promise((resolve, reject) => {
-    worker.once('message', (result: RangeResult) => resolve(result));
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') onChecked(message.checked);
+      else resolve(message.result);
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`The audit verification worker for events ${range.fromSeq} to ${range.toSeq} stopped with exit code ${code}`));

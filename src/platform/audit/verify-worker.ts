@@ -22,6 +22,11 @@ export interface RangeResult {
   lastHash: string | null;
 }
 
+/** Messages from the worker: progress every `progressEvery` events, then the result once. */
+export type WorkerMessage = { type: 'progress'; checked: number } | { type: 'result'; result: RangeResult };
+
+const progressEvery = 5000;
+
 /**
  * A row as an array in column order, which better-sqlite3 builds faster than an object. The
  * record images stay text: reading them as bytes allocates a buffer each and is slower.
@@ -63,6 +68,8 @@ function checkRange({ file, fromSeq, toSeq }: RangeRequest): RangeResult {
       firstPreviousHash ??= previousHash;
       lastHash = row[11];
       expectedSeq += 1;
+      const checked = expectedSeq - fromSeq;
+      if (checked % progressEvery === 0) parentPort?.postMessage({ type: 'progress', checked } satisfies WorkerMessage);
     }
     return { intact: expectedSeq === toSeq + 1, firstPreviousHash, lastHash };
   } finally {
@@ -87,4 +94,4 @@ function hashRow(row: EventRow): string {
   return hashEvent(fields);
 }
 
-parentPort?.postMessage(checkRange(workerData as RangeRequest));
+parentPort?.postMessage({ type: 'result', result: checkRange(workerData as RangeRequest) } satisfies WorkerMessage);

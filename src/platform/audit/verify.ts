@@ -37,6 +37,22 @@ const reorderSearchWindow = 64;
 
 type StoredEvent = AuditEventTable & { storedSeq: unknown };
 
+/** How far a verification has come: events checked so far out of the events in the trail when it started. */
+export interface VerificationProgress {
+  checked: number;
+  total: number;
+}
+
+export interface VerifyOptions {
+  /** The SQLite database file, which lets a large trail be checked on several threads. */
+  sqliteFile?: string;
+  /** Called once before the first event is read, then after every `progressInterval` events or so. */
+  onProgress?: (progress: VerificationProgress) => void;
+}
+
+/** Events between two progress reports of the sequential verifier. */
+export const progressInterval = 1000;
+
 /** A sequence number and hash kept outside the database, from an earlier verification or export. */
 export interface ChainAnchor {
   seq: number;
@@ -48,12 +64,19 @@ export interface ChainAnchor {
  * With an anchor, it also checks that the anchored event is still there with the same hash,
  * which detects the deletion of the newest events that the chain alone cannot show.
  */
-export async function verifyAuditChain(db: Db, anchor?: ChainAnchor, options: { sqliteFile?: string } = {}): Promise<ChainVerification> {
+export async function verifyAuditChain(db: Db, anchor?: ChainAnchor, options: VerifyOptions = {}): Promise<ChainVerification> {
+  const report = options.onProgress ?? (() => undefined);
+  // The highest sequence number is the event count of an intact trail; a tampered trail may hold more or fewer.
+  const head = await db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('head')).executeTakeFirst();
+  const headSeq = Number(head?.head ?? 0);
+  const total = Number.isSafeInteger(headSeq) && headSeq > 0 ? headSeq : 0;
+  report({ checked: 0, total });
   if (options.sqliteFile) {
-    const fast = await checkSqliteChainInParallel(options.sqliteFile);
+    const fast = await checkSqliteChainInParallel(options.sqliteFile, (checked) => report({ checked, total }));
     if (fast?.intact) return checkAnchor(db, fast.headSeq, fast.headHash, anchor);
   }
-  return verifySequentially(db, anchor);
+  // After a failed parallel check the progress starts again from 0, as the sequential pass rereads every event.
+  return verifySequentially(db, anchor, (checked) => report({ checked: Math.min(checked, total), total }));
 }
 
 /** Confirms an intact chain against an anchor by reading the anchored event alone. */
@@ -63,10 +86,10 @@ async function checkAnchor(db: Db, headSeq: number, headHash: string, anchor: Ch
   const anchored = await db.selectFrom('audit_events').select('hash').where('seq', '=', anchor.seq).executeTakeFirst();
   if (anchored?.hash === anchor.hash) return intact;
   // The sequential verifier words the failure the same way in both cases.
-  return verifySequentially(db, anchor);
+  return verifySequentially(db, anchor, () => undefined);
 }
 
-async function verifySequentially(db: Db, anchor?: ChainAnchor): Promise<ChainVerification> {
+async function verifySequentially(db: Db, anchor: ChainAnchor | undefined, onChecked: (checked: number) => void): Promise<ChainVerification> {
   let expectedSeq = 1;
   let previous: StoredEvent | null = null;
   let anchoredHash: string | null = null;
@@ -92,6 +115,7 @@ async function verifySequentially(db: Db, anchor?: ChainAnchor): Promise<ChainVe
       if (anchor && event.seq === anchor.seq) anchoredHash = event.hash;
       previous = event;
       expectedSeq = event.seq + 1;
+      if ((index + 1) % progressInterval === 0) onChecked(expectedSeq - 1);
     }
     afterSeq = batch[batch.length - 1]!.seq;
   }

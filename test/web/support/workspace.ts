@@ -39,10 +39,11 @@ export interface Workspace {
 
 /**
  * Starts the real server from the sources on an empty temporary data directory with the demo
- * organization, adds an internal auditor account with the CLI, and launches chromium.
+ * organization, adds an internal auditor account with the CLI, and launches chromium. `env`
+ * adds server settings, such as a smaller upload limit.
  * The web app comes from the build in dist/web (`npm test` builds it first).
  */
-export async function startWorkspace(): Promise<Workspace> {
+export async function startWorkspace(options: { env?: Record<string, string> } = {}): Promise<Workspace> {
   const webDir = process.env.CUSTOS_WEB_DIR ?? path.join(repositoryRoot, 'dist', 'web');
   if (!fs.existsSync(path.join(webDir, 'index.html'))) {
     throw new Error(`The web app is not built in ${webDir}; run "npm run build" first (npm test does)`);
@@ -51,7 +52,7 @@ export async function startWorkspace(): Promise<Workspace> {
     throw new Error(`No chromium at ${chromiumPath}; install Debian's package with "apt-get install chromium" (.ci/run does)`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custos-web-'));
-  const env = { CUSTOS_DATA_DIR: dataDir, CUSTOS_ADMIN_PASSWORD: adminPassword, CUSTOS_WEB_DIR: webDir };
+  const env = { ...options.env, CUSTOS_DATA_DIR: dataDir, CUSTOS_ADMIN_PASSWORD: adminPassword, CUSTOS_WEB_DIR: webDir };
   const server = await startServerProcess({ env, demo: true, startTimeoutMs: 120_000 });
   let browser: Browser | undefined;
   try {

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { Button, Grid, Group, NativeSelect, Paper, Select, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { UpdateAiSystem } from '../../../src/ai-systems/ai-system.schemas';
 import { api, ApiError } from '../api/client';
+import { checkAgainstSchema } from '../api/schema-check';
 import { ConflictAlert } from '../components/conflict-alert';
 import { ErrorAlert } from '../components/error-alert';
 import { UnsavedChangesGuard } from '../components/unsaved-changes';
@@ -40,6 +42,9 @@ export function AiSystemEditForm({ system, onDone }: { system: AiSystem; onDone:
   const [values, setValues] = useState<FormValues>(() => valuesOf(system));
   const changes = changedFields(valuesOf(base), values);
   const dirty = Object.keys(changes).length > 0;
+  // After a save found a problem in the browser, the fields are checked again as the user types.
+  const [checking, setChecking] = useState(false);
+  const localError = checking && dirty ? checkAgainstSchema(UpdateAiSystem, changes) : undefined;
 
   const save = useMutation({
     mutationFn: () => api<AiSystem>(`/ai-systems/${encodeURIComponent(base.id)}`, { method: 'PATCH', body: changes, ifMatch: base.version }),
@@ -61,10 +66,10 @@ export function AiSystemEditForm({ system, onDone }: { system: AiSystem; onDone:
     save.reset();
   };
 
-  const error = save.error;
+  const error = localError ?? save.error;
   const conflict = error instanceof ApiError && error.status === 412;
   const fieldError = (name: FieldName) => (error instanceof ApiError ? error.fieldMessage(name) : undefined);
-  const unplacedError = error && !conflict && !(error instanceof ApiError && fieldNames.some((name) => error.fieldMessage(name)));
+  const unplacedError = error && !conflict && !(error instanceof ApiError && error.concernsOnly(fieldNames));
   const set = <K extends FieldName>(name: K, value: FormValues[K]) => setValues((current) => ({ ...current, [name]: value }));
   const text = (name: (typeof textFields)[number], label: string, multiline = false, required = false) => {
     const props = {
@@ -85,7 +90,10 @@ export function AiSystemEditForm({ system, onDone }: { system: AiSystem; onDone:
       aria-label="Edit AI system"
       onSubmit={(event) => {
         event.preventDefault();
-        if (dirty) save.mutate();
+        if (!dirty) return;
+        save.reset();
+        setChecking(true);
+        if (!checkAgainstSchema(UpdateAiSystem, changes)) save.mutate();
       }}
     >
       <UnsavedChangesGuard dirty={dirty && !save.isPending} what="your changes to this AI system" />
@@ -97,7 +105,7 @@ export function AiSystemEditForm({ system, onDone }: { system: AiSystem; onDone:
         {unplacedError && <ErrorAlert error={error} />}
         {error instanceof ApiError && error.status === 400 && !unplacedError && (
           <Text size="sm" c="red.8" role="alert">
-            {error.message}
+            Nothing was saved; correct the fields marked below.
           </Text>
         )}
         <Grid gap="sm">

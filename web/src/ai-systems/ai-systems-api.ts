@@ -95,8 +95,9 @@ export function useAiSystem(id: string) {
 }
 
 /**
- * Everyone in the people register, for owner names and the owner picker.
- * NOTE: reads the first 500 people only (the API's page limit); a larger register shows ids for the rest.
+ * Everyone in the people register, for the owner picker. Screens that only show owners use
+ * usePersonNames. NOTE: reads the first 500 people only (the API's page limit), so a larger
+ * register cannot offer the rest in the picker.
  */
 export function usePeople() {
   return useQuery({

@@ -1,18 +1,16 @@
 import { humanize } from '../components/badges';
+import { formatDate as formatDay, formatDateTime as formatMoment } from '../components/format';
 
 /** Words and formats the register screens share. */
 
 export const stageLabel = (stage: string): string => humanize(stage).replace(/^./, (first) => first.toUpperCase());
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-
 export function formatDate(value: string | null | undefined): string {
-  return value ? dateFormat.format(new Date(value)) : '—';
+  return value ? formatDay(value) : '—';
 }
 
 export function formatDateTime(value: string | null | undefined): string {
-  return value ? dateTimeFormat.format(new Date(value)) : '—';
+  return value ? formatMoment(value) : '—';
 }
 
 /** The watched inputs of a classification, as the stale flag names them. */

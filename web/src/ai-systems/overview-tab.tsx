@@ -3,7 +3,8 @@ import { Anchor, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine
 import { useCan } from '../auth/session';
 import { humanize } from '../components/badges';
 import { ToneBadge } from '../components/badges';
-import { usePeople, type AiSystem } from './ai-systems-api';
+import { usePersonNames } from '../people/person-names';
+import type { AiSystem } from './ai-systems-api';
 import { AiSystemEditForm } from './ai-system-edit-form';
 import { formatDate, formatDateTime } from './labels';
 import { LifecyclePanel } from './lifecycle-panel';
@@ -13,8 +14,8 @@ export function OverviewTab({ system }: { system: AiSystem }) {
   const can = useCan();
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
-  const people = usePeople();
-  const owner = system.ownerId ? (people.data?.find((person) => person.id === system.ownerId)?.name ?? system.ownerId) : null;
+  const ownerNames = usePersonNames([system.ownerId]);
+  const owner = system.ownerId ? (ownerNames.data?.get(system.ownerId) ?? system.ownerId) : null;
   const mayEdit = can('ai_systems.write');
 
   if (editing) {

@@ -3,19 +3,22 @@ import { Alert, Paper, Text } from '@mantine/core';
 import { ErrorAlert } from '../components/error-alert';
 import { PageTitle } from '../components/page-title';
 import { QueryState } from '../components/query-state';
-import { useAiSystemFacets, useAiSystemPage, usePeople } from './ai-systems-api';
+import { usePersonNames } from '../people/person-names';
+import { useAiSystemFacets, useAiSystemPage } from './ai-systems-api';
 import { RegisterFilters } from './register-filters';
 import { RegisterPagination } from './register-pagination';
 import { useRegisterQuery } from './register-query';
 import { RegisterTable } from './register-table';
+
+const noNames: ReadonlyMap<string, string> = new Map();
 
 /** Shows the AI system register with search, filters, sorting and paging, all kept in the address. */
 export function RegisterPage() {
   const { query, apiQuery, update, filtered, clear } = useRegisterQuery();
   const systems = useAiSystemPage(apiQuery);
   const facets = useAiSystemFacets();
-  const people = usePeople();
-  const ownerNames = useMemo(() => new Map((people.data ?? []).map((person) => [person.id, person.name])), [people.data]);
+  const ownerIds = useMemo(() => (systems.data?.items ?? []).map((system) => system.ownerId), [systems.data]);
+  const ownerNames = usePersonNames(ownerIds).data ?? noNames;
 
   return (
     <>

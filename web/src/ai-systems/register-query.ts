@@ -10,7 +10,7 @@ import { useSearchParams } from 'react-router';
 export const filterKeys = ['q', 'classificationTier', 'lifecycleStage', 'businessUnit', 'ownerId', 'classificationStale'] as const;
 export type FilterKey = (typeof filterKeys)[number];
 
-export const sortKeys = ['name', 'lifecycleStage', 'businessUnit', 'updatedAt'] as const;
+export const sortKeys = ['name', 'classificationTier', 'lifecycleStage', 'businessUnit', 'ownerName', 'updatedAt'] as const;
 export type SortKey = (typeof sortKeys)[number];
 
 export const pageSizes = [25, 50, 100, 200] as const;

@@ -16,10 +16,10 @@ interface Props {
 
 const columns: { label: string; sortKey?: SortKey }[] = [
   { label: 'Name', sortKey: 'name' },
-  { label: 'Tier' },
+  { label: 'Tier', sortKey: 'classificationTier' },
   { label: 'Lifecycle stage', sortKey: 'lifecycleStage' },
   { label: 'Business unit', sortKey: 'businessUnit' },
-  { label: 'Owner' },
+  { label: 'Owner', sortKey: 'ownerName' },
   { label: 'Updated', sortKey: 'updatedAt' },
 ];
 

@@ -5,7 +5,8 @@ import { Link } from 'react-router';
 import { api, apiPath, type Page } from '../api/client';
 import { ToneBadge } from '../components/badges';
 import { QueryState } from '../components/query-state';
-import { usePeople, type AiSystem } from './ai-systems-api';
+import { usePersonNames } from '../people/person-names';
+import type { AiSystem } from './ai-systems-api';
 
 interface Rating {
   likelihood: number;
@@ -38,8 +39,8 @@ export function RisksTab({ system }: { system: AiSystem }) {
     queryKey: ['ai-system', system.id, 'risks'],
     queryFn: () => api<Page<Risk>>(apiPath('/risks', { aiSystemId: system.id, limit: 500 })),
   });
-  const people = usePeople();
-  const names = useMemo(() => new Map((people.data ?? []).map((person) => [person.id, person.name])), [people.data]);
+  const ownerIds = useMemo(() => (risks.data?.items ?? []).map((risk) => risk.ownerPersonId), [risks.data]);
+  const names = usePersonNames(ownerIds).data ?? new Map<string, string>();
 
   return (
     <QueryState query={risks} label="risks">

@@ -4,6 +4,8 @@
  * per-field details, so screens can show them in plain words next to the field concerned.
  */
 
+import { plainFieldMessage } from './plain-words';
+
 export interface ErrorDetail {
   path: string;
   message: string;
@@ -20,10 +22,23 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The message for one field, matched on the last segment of the API's path (`/justification` or `body/justification`). */
+  /**
+   * The message for one field in plain words, matched on the last segment of the API's path
+   * (`/justification` or `body/justification`).
+   */
   fieldMessage(field: string): string | undefined {
-    return this.details.find((detail) => detail.path.split(/[/.]/).filter(Boolean).at(-1) === field)?.message;
+    const detail = this.details.find((candidate) => lastSegment(candidate.path) === field);
+    return detail && plainFieldMessage(detail.message);
   }
+
+  /** True when the error has details and each names one of the fields, so that a form shows all of them next to its fields. */
+  concernsOnly(fields: readonly string[]): boolean {
+    return this.details.length > 0 && this.details.every((detail) => fields.includes(lastSegment(detail.path) ?? ''));
+  }
+}
+
+function lastSegment(path: string): string | undefined {
+  return path.split(/[/.]/).filter(Boolean).at(-1);
 }
 
 export interface RequestOptions {
@@ -48,8 +63,47 @@ export function apiPath(path: string, query: Query = {}): string {
   return `/api${path}${text ? `?${text}` : ''}`;
 }
 
-/** Calls the API and returns the parsed JSON body (undefined for 204). Throws ApiError. */
+/**
+ * Asks the user to sign in again after the session ended; resolves true once they have, false
+ * when they chose to leave. Only the signed-in part of the app registers one.
+ */
+export type ReauthenticationHandler = () => Promise<boolean>;
+
+let reauthenticate: ReauthenticationHandler | null = null;
+
+/** Registers the handler for an ended session; returns the function that removes it again. */
+export function setReauthenticationHandler(handler: ReauthenticationHandler): () => void {
+  reauthenticate = handler;
+  return () => {
+    if (reauthenticate === handler) reauthenticate = null;
+  };
+}
+
+/**
+ * Calls the API and returns the parsed JSON body (undefined for 204). Throws ApiError. When the
+ * session has ended (401), the request waits for the user to sign in again and is then sent
+ * again, so that a save in progress is not lost. Signing in and out are never held.
+ */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  try {
+    return await send<T>(path, options);
+  } catch (error) {
+    if (!isEndedSession(error) || !reauthenticate || isSignInOrOut(path)) throw error;
+    if (!(await reauthenticate())) throw error;
+    options.signal?.throwIfAborted();
+    return api<T>(path, options);
+  }
+}
+
+function isSignInOrOut(path: string): boolean {
+  return /^(\/api)?\/auth\/sign-(in|out)\b/.test(path);
+}
+
+function isEndedSession(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401 && error.code === 'UNAUTHENTICATED';
+}
+
+async function send<T>(path: string, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {

@@ -1,10 +1,13 @@
-import { Suspense } from 'react';
+import { Suspense, useRef, type MouseEvent } from 'react';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 import { AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { ReauthenticationDialog } from '../auth/reauthentication';
 import { useReadOnly, useSession, useSignOut } from '../auth/session';
 import { navigation } from './navigation';
+import { useFocusOnScreenChange } from './screen-focus';
 import { UploadsIndicator } from '../evidence/uploads-indicator';
+import { VerifyIndicator } from '../audit-trail/verify-indicator';
 
 /** The frame of every signed-in screen: header with the user, navigation, and the screen itself. */
 export function Layout() {
@@ -13,9 +16,22 @@ export function Layout() {
   const readOnly = useReadOnly();
   const signOut = useSignOut();
   const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+  useFocusOnScreenChange(main);
+
+  // The link moves focus itself: following "#main-content" would put a hash in the address,
+  // which the router would treat as a move.
+  const skipToMain = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    main.current?.focus();
+  };
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <a href="#main-content" className="skip-link" onClick={skipToMain}>
+        Skip to main content
+      </a>
+      <ReauthenticationDialog />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -29,6 +45,7 @@ export function Layout() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <UploadsIndicator />
+            <VerifyIndicator />
             {readOnly && (
               <Badge color="gray" variant="outline">
                 read-only
@@ -58,11 +75,11 @@ export function Layout() {
         ))}
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1} ref={main}>
         <Suspense
           fallback={
             <Center p="xl">
-              <Loader aria-label="Loading the screen" />
+              <Loader role="status" aria-label="Loading the screen" />
             </Center>
           }
         >

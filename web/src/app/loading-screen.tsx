@@ -3,7 +3,7 @@ import { Center, Loader } from '@mantine/core';
 export function LoadingScreen() {
   return (
     <Center mih="100vh">
-      <Loader aria-label="Loading custos" />
+      <Loader role="status" aria-label="Loading custos" />
     </Center>
   );
 }

@@ -3,9 +3,11 @@ import { ApiError } from '../api/client';
 import { sessionQueryKey } from '../auth/session';
 
 /**
- * Server state for every screen. A 401 anywhere means the session ended, so the app returns to
- * the sign-in; other errors stay with the screen that asked. Failed reads retry once, except
- * for answers a retry cannot change (4xx).
+ * Server state for every screen. While someone is signed in, a request that meets an ended
+ * session waits for them to sign in again (see api()). A 401 that still reaches a query or
+ * mutation means they chose to sign out, or the call bypassed api(), so the app returns to the
+ * sign-in. Other errors stay with the screen that asked. Failed reads retry once, except for
+ * answers a retry cannot change (4xx).
  */
 export const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError: (error) => signOutOn401(error) }),

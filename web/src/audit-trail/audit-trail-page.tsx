@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { Anchor, Autocomplete, Button, Code, Group, Pagination, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCan } from '../auth/session';
+import { DateTime } from '../components/date-time';
 import { PageTitle } from '../components/page-title';
 import { QueryState } from '../components/query-state';
 import { auditPageSize, recordPath, suggestedRecordTypes, useAuditEvents, useUserNames, type AuditEvent, type AuditFilters } from './audit-api';
@@ -164,7 +165,9 @@ function EventTable({ items, actorName }: { items: AuditEvent[]; actorName: (id:
               <Fragment key={event.seq}>
                 <Table.Tr data-testid="audit-row" data-record-type={event.recordType}>
                   <Table.Td>{event.seq}</Table.Td>
-                  <Table.Td title={event.occurredAt}>{new Date(event.occurredAt).toLocaleString()}</Table.Td>
+                  <Table.Td>
+                    <DateTime value={event.occurredAt} withTime />
+                  </Table.Td>
                   <Table.Td>{actorName(event.actorId)}</Table.Td>
                   <Table.Td>
                     <Code>{event.action}</Code>

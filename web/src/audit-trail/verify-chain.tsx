@@ -1,8 +1,7 @@
 import { Alert, Button, Code, Group, Progress, Stack, Text } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
-import { api } from '../api/client';
 import { ErrorAlert } from '../components/error-alert';
 import type { ChainVerification } from './audit-api';
+import { startVerification, useVerification, verificationPercent } from './verify-store';
 
 /** Meaning of each kind of break, in the terms of the verifier's classification. */
 const breakKinds: Record<NonNullable<ChainVerification['failure']>['kind'], string> = {
@@ -13,33 +12,44 @@ const breakKinds: Record<NonNullable<ChainVerification['failure']>['kind'], stri
 };
 
 /**
- * Renders the "Verify chain" action. The server recomputes the SHA-256 chain over every event, and
- * the result is shown in plain words. The server reports no progress while it runs, so the bar is
- * indeterminate and states how many events it checks.
+ * Renders the "Verify chain" action. The server recomputes the SHA-256 chain over every event and
+ * streams how many it has checked, so the bar is determinate. The verification lives in a store
+ * outside this screen: the user may leave, follow it from the header, and find the result here.
  */
 export function VerifyChain({ eventCount }: { eventCount: number | undefined }) {
-  const verify = useMutation({ mutationFn: () => api<ChainVerification>('/audit-events/verify', { method: 'POST', body: {} }) });
+  const verification = useVerification();
+  const running = verification.status === 'running';
 
   return (
     <Stack gap="sm">
       <Group gap="sm">
-        <Button onClick={() => verify.mutate()} loading={verify.isPending}>
+        <Button onClick={startVerification} loading={running}>
           Verify chain
         </Button>
         <Text size="sm" c="dimmed">
           Recomputes the hash of every event and checks that each links to the one before it.
         </Text>
       </Group>
-      {verify.isPending && (
-        <Stack gap={4} data-testid="verify-progress">
-          <Progress value={100} striped animated aria-label="Verifying the audit chain" />
-          <Text size="sm" aria-live="polite">
-            Verifying {eventCount !== undefined ? `${eventCount.toLocaleString()} events` : 'every event'}…
-          </Text>
-        </Stack>
+      {running && <VerificationProgress checked={verification.checked} total={verification.total ?? eventCount ?? null} percent={verificationPercent(verification)} />}
+      {verification.status === 'failed' && <ErrorAlert error={verification.error} onRetry={startVerification} />}
+      {verification.status === 'done' && <VerificationResult result={verification.result} />}
+    </Stack>
+  );
+}
+
+function VerificationProgress({ checked, total, percent }: { checked: number; total: number | null; percent: number | null }) {
+  const label = total === null ? 'Verifying every event…' : `Verified ${checked.toLocaleString()} of ${total.toLocaleString()} events`;
+  return (
+    <Stack gap={4} data-testid="verify-progress" data-determinate={percent !== null}>
+      {percent === null ? (
+        <Progress value={100} striped animated aria-label="Verifying the audit chain" />
+      ) : (
+        <Progress value={percent} aria-label={`Verifying the audit chain: ${percent} %`} />
       )}
-      {verify.isError && <ErrorAlert error={verify.error} onRetry={() => verify.mutate()} />}
-      {verify.data && <VerificationResult result={verify.data} />}
+      <Text size="sm" aria-live="polite">
+        {label}
+        {percent === null ? '' : ` (${percent} %)`}. You can use other screens meanwhile; the header shows the progress.
+      </Text>
     </Stack>
   );
 }

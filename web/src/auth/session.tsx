@@ -19,15 +19,54 @@ export const sessionQueryKey = ['session'] as const;
 
 const SessionContext = createContext<Session | null>(null);
 
+/**
+ * The browser keeps the expiry of its last session here, because the session cookie is httpOnly
+ * and scripts cannot see it. Without an unexpired entry the app shows the sign-in at once instead
+ * of requesting /api/auth/me, which would return 401 and log an error in the browser console.
+ */
+const sessionExpiryKey = 'custos.sessionExpiresAt';
+
+/** Records that this browser has a session until `expiresAt` (an ISO timestamp from the sign-in). */
+export function rememberSession(expiresAt: string): void {
+  try {
+    localStorage.setItem(sessionExpiryKey, expiresAt);
+  } catch {
+    // Storage may be disabled. The app then requests /api/auth/me on every load, as before.
+  }
+}
+
+function forgetSession(): void {
+  try {
+    localStorage.removeItem(sessionExpiryKey);
+  } catch {
+    // Nothing was stored when storage is disabled.
+  }
+}
+
+/** Returns false only when the stored expiry shows no open session. With storage disabled the app cannot tell, so true. */
+function mayHoldSession(now = Date.now()): boolean {
+  let expiresAt: string | null;
+  try {
+    expiresAt = localStorage.getItem(sessionExpiryKey);
+  } catch {
+    return true;
+  }
+  return expiresAt !== null && Date.parse(expiresAt) > now;
+}
+
 /** The signed-in user, or null while nobody is signed in (the API returns 401). */
 export function useSessionQuery() {
   return useQuery({
     queryKey: sessionQueryKey,
     queryFn: async () => {
+      if (!mayHoldSession()) return null;
       try {
         return await api<Session>('/auth/me');
       } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
+        if (error instanceof ApiError && error.status === 401) {
+          forgetSession();
+          return null;
+        }
         throw error;
       }
     },
@@ -67,7 +106,8 @@ export function useSignIn() {
   return useMutation({
     mutationFn: (credentials: { username: string; password: string }) =>
       api<{ user: SignedInUser; expiresAt: string }>('/auth/sign-in', { method: 'POST', body: credentials }),
-    onSuccess: async () => {
+    onSuccess: async (result) => {
+      rememberSession(result.expiresAt);
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionQueryKey[0] });
       await queryClient.invalidateQueries({ queryKey: sessionQueryKey });
     },
@@ -79,6 +119,7 @@ export function useSignOut() {
   return useMutation({
     mutationFn: () => api<void>('/auth/sign-out', { method: 'POST' }),
     onSettled: () => {
+      forgetSession();
       // The session query keeps its observer, so the app falls back to the sign-in at once;
       // everything read under the old session is dropped.
       queryClient.setQueryData(sessionQueryKey, null);

@@ -1,7 +1,10 @@
 import { useEffect, type ReactNode } from 'react';
 import { Group, Text, Title } from '@mantine/core';
 
-/** The screen's heading, also used as the browser tab's title. */
+/**
+ * The screen's heading, also used as the browser tab's title. It takes focus programmatically
+ * (tabindex -1) when the app moves to another screen.
+ */
 export function PageTitle({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
   useEffect(() => {
     document.title = `${title} · custos`;
@@ -9,7 +12,7 @@ export function PageTitle({ title, subtitle, actions }: { title: string; subtitl
   return (
     <Group justify="space-between" align="flex-start" mb="md" wrap="wrap">
       <div>
-        <Title order={1} size="h2">
+        <Title order={1} size="h2" tabIndex={-1}>
           {title}
         </Title>
         {subtitle && (

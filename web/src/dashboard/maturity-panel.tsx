@@ -1,4 +1,5 @@
 import { Table, Text, VisuallyHidden } from '@mantine/core';
+import { DateTime } from '../components/date-time';
 import { CountBar } from './count-bar';
 import type { DashboardSummary } from './dashboard-types';
 import { Panel } from './panel';
@@ -15,7 +16,7 @@ export function MaturityPanel({ maturity }: { maturity: DashboardSummary['maturi
   return (
     <Panel title="Maturity by clause" link={{ to: '/gap-assessment', label: 'Open the gap assessment' }} testId="panel-maturity">
       <Text size="sm" mb="xs">
-        {maturity.title}, completed {maturity.completedAt.slice(0, 10)} · target level {maturity.targetLevel} of 5
+        {maturity.title}, completed <DateTime value={maturity.completedAt} /> · target level {maturity.targetLevel} of 5
       </Text>
       <Table verticalSpacing={4} aria-label="Maturity by clause">
         <Table.Thead>

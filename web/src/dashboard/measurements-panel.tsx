@@ -1,6 +1,7 @@
 import { Anchor, Group, List, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { humanize } from '../components/badges';
+import { DateTime } from '../components/date-time';
 import type { DashboardSummary } from './dashboard-types';
 import { Panel } from './panel';
 import { ToneBadge } from '../components/badges';
@@ -29,7 +30,7 @@ export function MeasurementsPanel({ measurements }: { measurements: DashboardSum
                       {run.aiSystemName}: {run.policyName ?? `${run.kind} measurement`}
                     </Anchor>
                     <Text span size="sm" c="dimmed">
-                      {run.failed} of {run.outcomes} checks failed · {run.finishedAt.slice(0, 10)}
+                      {run.failed} of {run.outcomes} checks failed · <DateTime value={run.finishedAt} />
                     </Text>
                   </Group>
                 </List.Item>
@@ -48,7 +49,7 @@ export function MeasurementsPanel({ measurements }: { measurements: DashboardSum
                   {task.aiSystemName}
                 </Anchor>{' '}
                 <Text span size="sm" c="dimmed">
-                  {humanize(task.kind)} of {humanize(task.metric)}, due {task.dueDate}
+                  {humanize(task.kind)} of {humanize(task.metric)}, due <DateTime value={task.dueDate} />
                   {task.overdue ? ' (overdue)' : ''}
                 </Text>
               </List.Item>

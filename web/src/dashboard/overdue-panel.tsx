@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Anchor, Group, List, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { humanize } from '../components/badges';
+import { DateTime } from '../components/date-time';
 import type { DashboardSummary } from './dashboard-types';
 import { Panel } from './panel';
 import { ToneBadge } from '../components/badges';
@@ -55,7 +56,7 @@ export function OverduePanel({ overdue }: { overdue: DashboardSummary['overdue']
                   {item.riskTitle}
                 </Anchor>{' '}
                 <Text span size="sm" c="dimmed">
-                  due {item.dueDate} · {humanize(item.status)}
+                  due <DateTime value={item.dueDate} /> · {humanize(item.status)}
                 </Text>
               </List.Item>
             ))}
@@ -70,7 +71,7 @@ export function OverduePanel({ overdue }: { overdue: DashboardSummary['overdue']
                   {item.riskTitle}
                 </Anchor>{' '}
                 <Text span size="sm" c="dimmed">
-                  due {item.dueDate} · to {humanize(item.escalateToRole)}
+                  due <DateTime value={item.dueDate} /> · to {humanize(item.escalateToRole)}
                 </Text>
               </List.Item>
             ))}
@@ -85,7 +86,7 @@ export function OverduePanel({ overdue }: { overdue: DashboardSummary['overdue']
                   <Anchor component={Link} to={`/ai-systems/${item.aiSystemId}/classification`} size="sm">
                     {item.aiSystemName}
                   </Anchor>{' '}
-                  due {item.dueDate}
+                  due <DateTime value={item.dueDate} />
                 </Late>
               </List.Item>
             ))}
@@ -105,7 +106,7 @@ export function OverduePanel({ overdue }: { overdue: DashboardSummary['overdue']
                   <Anchor component={Link} to={`/evidence?id=${item.id}`} size="sm">
                     {item.title}
                   </Anchor>{' '}
-                  {item.expired ? `expired ${item.validUntil}` : `valid until ${item.validUntil}`}
+                  {item.expired ? 'expired' : 'valid until'} <DateTime value={item.validUntil} />
                 </Late>
               </List.Item>
             ))}
@@ -117,7 +118,7 @@ export function OverduePanel({ overdue }: { overdue: DashboardSummary['overdue']
             {documents.items.map((item) => (
               <List.Item key={item.id}>
                 <Late overdue={item.overdue}>
-                  {item.title}, review {item.overdue ? 'was due' : 'due'} {item.nextReviewDate}
+                  {item.title}, review {item.overdue ? 'was due' : 'due'} <DateTime value={item.nextReviewDate} />
                 </Late>
               </List.Item>
             ))}

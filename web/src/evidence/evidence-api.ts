@@ -159,3 +159,12 @@ export function linkTargetPath(link: Pick<EvidenceLink, 'targetType' | 'targetId
       return undefined;
   }
 }
+
+/** The largest file the server accepts, from GET /api/evidence/upload-limit; it changes only with the server's configuration. */
+export function useUploadLimit() {
+  return useQuery({
+    queryKey: ['evidence', 'upload-limit'],
+    queryFn: () => api<{ maxFileBytes: number }>('/evidence/upload-limit'),
+    staleTime: Infinity,
+  });
+}

@@ -6,11 +6,11 @@ import { api, ApiError } from '../api/client';
 import { useCan, useSession } from '../auth/session';
 import { humanize } from '../components/badges';
 import { ConflictAlert } from '../components/conflict-alert';
-import { ErrorAlert } from '../components/error-alert';
+import { ErrorAlert, errorLines } from '../components/error-alert';
 import { QueryState } from '../components/query-state';
-import { linkTargetLabels, linkTargetPath, useEvidence, usePeopleNames, type Evidence, type EvidenceLink } from './evidence-api';
+import { linkTargetLabels, linkTargetPath, useEvidence, usePeopleNames, useUploadLimit, type Evidence, type EvidenceLink } from './evidence-api';
 import { EvidenceMetadataForm } from './evidence-metadata-form';
-import { formatBytes, formatInstant } from './format';
+import { formatBytes, formatInstant, oversizeMessage } from './format';
 import { LinkTargetPicker, type LinkTargetValue } from './link-target-picker';
 import { UploadProgress } from './upload-progress';
 import { isRunning, startUpload, useUploads } from './upload-store';
@@ -220,6 +220,8 @@ function ReplaceFile({ evidence, onReload }: { evidence: Evidence; onReload: () 
   const running = task !== undefined && isRunning(task);
   const error = task?.state === 'failed' ? task.error : undefined;
   const conflict = error?.status === 412;
+  const uploadLimit = useUploadLimit();
+  const oversize = file ? oversizeMessage(file, uploadLimit.data?.maxFileBytes) : undefined;
 
   return (
     <Stack gap="xs">
@@ -232,7 +234,7 @@ function ReplaceFile({ evidence, onReload }: { evidence: Evidence; onReload: () 
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (!file) return;
+          if (!file || oversize) return;
           setTaskId(startUpload({ action: 'replace', file, evidenceId: evidence.id, evidenceTitle: evidence.title, version: evidence.version }));
         }}
       >
@@ -244,10 +246,10 @@ function ReplaceFile({ evidence, onReload }: { evidence: Evidence; onReload: () 
             clearable
             clearButtonProps={{ 'aria-label': 'Remove the chosen file' }}
             disabled={running}
-            error={error && !conflict ? error.message : undefined}
+            error={oversize ?? (error && !conflict ? errorLines(error).join('; ') : undefined)}
             style={{ flex: 1, minWidth: 200 }}
           />
-          <Button type="submit" variant="light" disabled={!file || running} loading={running}>
+          <Button type="submit" variant="light" disabled={!file || running || oversize !== undefined} loading={running}>
             Replace file
           </Button>
         </Group>
@@ -260,7 +262,7 @@ function ReplaceFile({ evidence, onReload }: { evidence: Evidence; onReload: () 
           }}
         />
       )}
-      {task && <UploadProgress task={task} />}
+      {task && <UploadProgress task={task} withError={false} />}
     </Stack>
   );
 }

@@ -76,7 +76,7 @@ export function EvidenceMetadataForm({
   const error = save.error instanceof ApiError ? save.error : undefined;
   const conflict = error?.status === 412;
   const fieldError = (field: string) => error?.fieldMessage(field);
-  const shownAtField = error !== undefined && error.details.length > 0 && error.details.every((detail) => fields.some((field) => fieldError(field) === detail.message));
+  const shownAtField = error?.concernsOnly(fields) ?? false;
   const set = (field: keyof MetadataDraft) => (value: string | null) => setDraft((current) => ({ ...current, [field]: value ?? '' }));
   const personOptions = [...(people.data ?? new Map<string, string>())].map(([id, name]) => ({ value: id, label: name }));
 

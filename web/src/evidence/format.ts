@@ -21,9 +21,10 @@ export function daysUntil(date: string, now: Date = new Date()): number {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${todayUtc(now)}T00:00:00Z`)) / 86_400_000);
 }
 
-/** Formats an ISO instant in the browser's time zone, to the minute. */
-export function formatInstant(instant: string): string {
-  const date = new Date(instant);
-  if (Number.isNaN(date.getTime())) return instant;
-  return date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+export { formatDateTime as formatInstant } from '../components/format';
+
+/** Describes a file larger than the upload limit with both sizes, or returns undefined when it fits or the limit is not known yet. */
+export function oversizeMessage(file: { name: string; size: number }, maxFileBytes: number | undefined): string | undefined {
+  if (maxFileBytes === undefined || file.size <= maxFileBytes) return undefined;
+  return `"${file.name}" is ${formatBytes(file.size)} (${file.size} bytes), larger than the upload limit of ${formatBytes(maxFileBytes)} (${maxFileBytes} bytes); split or compress the file, or ask an administrator to raise the limit`;
 }

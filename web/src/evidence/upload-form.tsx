@@ -1,11 +1,12 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { Alert, Box, Button, FileInput, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
-import type { ApiError } from '../api/client';
+import { ApiError, type ErrorDetail } from '../api/client';
+import { plainFieldMessage } from '../api/plain-words';
 import { ErrorAlert } from '../components/error-alert';
 import { humanize } from '../components/badges';
 import { UnsavedChangesGuard } from '../components/unsaved-changes';
-import { confidentialityLevels, evidenceKinds } from './evidence-api';
-import { formatBytes } from './format';
+import { confidentialityLevels, evidenceKinds, useUploadLimit } from './evidence-api';
+import { formatBytes, oversizeMessage } from './format';
 import { LinkTargetPicker, type LinkTargetValue } from './link-target-picker';
 import { UploadProgress } from './upload-progress';
 import { isRunning, startUpload, useUploads, type EvidenceMetadata, type UploadRequest } from './upload-store';
@@ -15,18 +16,30 @@ const metadataFields = ['title', 'kind', 'description', 'validUntil', 'confident
 
 export const emptyMetadata: EvidenceMetadata = { title: '', kind: 'report', description: '', validUntil: '', confidentiality: 'internal' };
 
-/** Returns the API's message about the file part (its size, name or media type), if any. */
+/** True when the detail concerns the file part: its size, name or media type. */
+function isFileDetail(detail: ErrorDetail): boolean {
+  return /(^|\/)file(\/|$)/.test(detail.path);
+}
+
+/** Returns the message about the file part in plain words, if any. */
 function fileMessage(error: ApiError | undefined): string | undefined {
   if (!error) return undefined;
   if (error.code === 'BODY_TOO_LARGE') return error.message;
-  return error.details.find((detail) => /(^|\/)file(\/|$)/.test(detail.path))?.message;
+  const messages = error.details.filter(isFileDetail).map((detail) => plainFieldMessage(detail.message));
+  return messages.length > 0 ? messages.join('; ') : undefined;
 }
 
-/** Tells whether the error names one of the form's fields, so that it is shown there and not only above the form. */
-function isShownAtField(error: ApiError, linkFailed: boolean): boolean {
-  if (linkFailed) return true;
-  if (fileMessage(error)) return error.details.length <= 1;
-  return error.details.length > 0 && error.details.every((detail) => [...metadataFields, 'filename', 'content-type', 'file'].some((field) => error.fieldMessage(field) === detail.message));
+/**
+ * Returns the part of the error that no field of the form shows, or undefined when the fields show
+ * all of it, so that each message appears once: next to its field, or above the buttons.
+ */
+function unplacedPart(error: ApiError): ApiError | undefined {
+  if (error.code === 'BODY_TOO_LARGE') return undefined;
+  if (error.details.length === 0) return error;
+  const placed = (detail: ErrorDetail) => isFileDetail(detail) || (metadataFields as readonly string[]).includes(detail.path.split('/').filter(Boolean).at(-1) ?? '');
+  const rest = error.details.filter((detail) => !placed(detail));
+  if (rest.length === 0) return undefined;
+  return new ApiError(error.status, error.code, error.message, rest);
 }
 
 /**
@@ -41,7 +54,10 @@ export function UploadForm({ initial, onClose }: { initial?: Extract<UploadReque
   const [taskId, setTaskId] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
   const uploads = useUploads();
+  const uploadLimit = useUploadLimit();
   const task = uploads.find((candidate) => candidate.id === taskId);
+  // Checked before sending, so that a file over the limit is not sent only to be rejected with 413.
+  const oversize = file ? oversizeMessage(file, uploadLimit.data?.maxFileBytes) : undefined;
 
   const running = task !== undefined && isRunning(task);
   const finished = task?.state === 'done';
@@ -51,10 +67,11 @@ export function UploadForm({ initial, onClose }: { initial?: Extract<UploadReque
 
   const set = (field: keyof EvidenceMetadata) => (value: string | null) => setMetadata((current) => ({ ...current, [field]: value ?? '' }));
   const fieldError = (field: string) => (error && !linkFailed ? error.fieldMessage(field) : undefined);
+  const unplaced = error && unplacedPart(error);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!file) return;
+    if (!file || oversize) return;
     const firstLink = link.targetId ? { targetType: link.targetType, targetId: link.targetId } : null;
     setTaskId(startUpload({ action: 'create', file, metadata, link: firstLink }));
   };
@@ -101,7 +118,7 @@ export function UploadForm({ initial, onClose }: { initial?: Extract<UploadReque
               clearButtonProps={{ 'aria-label': 'Remove the chosen file' }}
               withAsterisk
               disabled={running}
-              error={fileMessage(error)}
+              error={oversize ?? fileMessage(error)}
             />
             {file && (
               <Text size="xs" c="dimmed" mt={4}>
@@ -161,13 +178,13 @@ export function UploadForm({ initial, onClose }: { initial?: Extract<UploadReque
             disabled={running}
           />
 
-          {error && !isShownAtField(error, linkFailed) && <ErrorAlert error={error} />}
+          {error && !linkFailed && unplaced && <ErrorAlert error={unplaced} />}
           {linkFailed && (
             <Alert color="orange" title="The file was stored, but the link was not made" styles={{ title: { color: 'var(--mantine-color-text)' } }}>
               Add the link from the evidence in the list below.
             </Alert>
           )}
-          {task && <UploadProgress task={task} />}
+          {task && <UploadProgress task={task} withError={false} />}
 
           <Group justify="flex-end" gap="sm">
             {finished ? (
@@ -182,7 +199,7 @@ export function UploadForm({ initial, onClose }: { initial?: Extract<UploadReque
                 <Button variant="default" onClick={onClose}>
                   {running ? 'Hide the form, keep uploading' : 'Cancel'}
                 </Button>
-                <Button type="submit" disabled={!file || running} loading={running}>
+                <Button type="submit" disabled={!file || running || oversize !== undefined} loading={running}>
                   {error ? 'Send again' : 'Upload'}
                 </Button>
               </>

@@ -1,5 +1,5 @@
 import { Button, Group, Progress, Stack, Text } from '@mantine/core';
-import { errorTitle } from '../components/error-alert';
+import { errorLines, errorTitle } from '../components/error-alert';
 import { formatBytes } from './format';
 import { cancelUpload, isRunning, type UploadTask } from './upload-store';
 
@@ -13,8 +13,11 @@ export function uploadName(task: UploadTask): string {
   return task.request.action === 'create' ? task.request.metadata.title || task.request.file.name : `New file for "${task.request.evidenceTitle}"`;
 }
 
-/** Describes the state of one upload in words, with the percentage the bar shows. */
-export function describeUpload(task: UploadTask): string {
+/**
+ * Describes the state of one upload in words, with the percentage the bar shows. A form that shows
+ * the error next to its fields passes `withError: false`, so the message appears only once.
+ */
+export function describeUpload(task: UploadTask, withError = true): string {
   const percent = uploadPercent(task);
   switch (task.state) {
     case 'uploading':
@@ -28,12 +31,13 @@ export function describeUpload(task: UploadTask): string {
     case 'cancelled':
       return 'Cancelled; nothing was stored';
     case 'failed':
-      return task.linkFailed ? `Stored, but the link failed: ${task.error?.message ?? ''}` : `${errorTitle(task.error)}: ${task.error?.message ?? ''}`;
+      if (!withError) return task.linkFailed ? 'Stored, but the link was not made' : 'Not stored';
+      return task.linkFailed ? `Stored, but the link failed: ${errorLines(task.error).join('; ')}` : `${errorTitle(task.error)}: ${errorLines(task.error).join('; ')}`;
   }
 }
 
 /** Renders one upload with its progress bar, its state in words and, while it sends, a cancel button. */
-export function UploadProgress({ task, compact = false }: { task: UploadTask; compact?: boolean }) {
+export function UploadProgress({ task, compact = false, withError = true }: { task: UploadTask; compact?: boolean; withError?: boolean }) {
   const percent = uploadPercent(task);
   const failed = task.state === 'failed';
   let colour = 'blue';
@@ -59,8 +63,8 @@ export function UploadProgress({ task, compact = false }: { task: UploadTask; co
         animated={task.state === 'storing' || task.state === 'linking'}
         size={compact ? 'sm' : 'md'}
       />
-      <Text size="xs" c={failed ? 'red.8' : 'dimmed'} role={failed ? 'alert' : undefined} data-testid="upload-state">
-        {describeUpload(task)}
+      <Text size="xs" c={failed ? 'red.8' : 'dimmed'} role={failed && withError ? 'alert' : undefined} data-testid="upload-state">
+        {describeUpload(task, withError)}
       </Text>
     </Stack>
   );

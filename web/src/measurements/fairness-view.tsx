@@ -115,7 +115,7 @@ function rateChartOption(groups: FairnessGroup[], rate: string) {
 
 function fourFifthsOption(rule: NonNullable<FairnessMeasurement['fourFifthsRule']>) {
   return {
-    grid: { left: 56, right: 90, top: 24, bottom: 64 },
+    grid: { left: 56, right: 24, top: 24, bottom: 64 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: rule.groups.map((group) => group.label), axisLabel: { interval: 0, rotate: rule.groups.length > 4 ? 20 : 0 } },
     yAxis: { type: 'value', min: 0, name: 'ratio' },
@@ -127,7 +127,8 @@ function fourFifthsOption(rule: NonNullable<FairnessMeasurement['fourFifthsRule'
         markLine: {
           symbol: 'none',
           lineStyle: { type: 'dashed', color: '#212529', width: 2 },
-          label: { formatter: `four-fifths line (${rule.threshold})`, position: 'end' },
+          // Drawn above the line inside the plot, because a label past its end is cut by the chart's edge.
+          label: { formatter: `four-fifths line (${rule.threshold})`, position: 'insideEndTop', color: '#212529' },
           data: [{ yAxis: rule.threshold }],
         },
       },
@@ -294,7 +295,7 @@ export function FairnessView({ results }: { results: Record<string, unknown> }) 
             Each group's {words(measurement.fourFifthsRule.favourableRate)} over the highest one ({measurement.fourFifthsRule.highestGroup ?? 'none'}); the dashed line is the four-fifths line at{' '}
             {measurement.fourFifthsRule.threshold}. Bars below it are red and hatched.
           </Text>
-          <EChart option={fourFifths} height={260} label={`Ratio of each group's ${words(measurement.fourFifthsRule.favourableRate)} to the highest, with the four-fifths line at ${measurement.fourFifthsRule.threshold}`} />
+          <EChart option={fourFifths} height={260} renderer="svg" label={`Ratio of each group's ${words(measurement.fourFifthsRule.favourableRate)} to the highest, with the four-fifths line at ${measurement.fourFifthsRule.threshold}`} />
           <Table verticalSpacing={4} aria-label="Four-fifths rule by group">
             <Table.Thead>
               <Table.Tr>

@@ -31,9 +31,7 @@ export function shortSha(sha256: string): string {
   return sha256.slice(0, 12);
 }
 
-export function dateTime(iso: string): string {
-  return iso.replace('T', ' ').slice(0, 16) + ' UTC';
-}
+export { formatDateTime as dateTime } from '../components/format';
 
 /** `falsePositiveRate` → `false positive rate`; `false_positive_rate` → `false positive rate`. */
 export function words(name: string): string {

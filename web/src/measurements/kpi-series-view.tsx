@@ -6,6 +6,7 @@ import { humanize } from '../components/badges';
 import { EChart } from '../components/echart';
 import { QueryState } from '../components/query-state';
 import { dateTime, statistic } from './format';
+import { OpenMonitoringTasks } from './monitoring-tasks';
 import { listOpenTasks, readKpis, type KpiSeries, type MeasurementValue, type MonitoringTask, type ShewhartChart } from './measurement-api';
 
 const defaultBaseline = 20;
@@ -16,12 +17,15 @@ function seriesLabel(value: Pick<MeasurementValue, 'group' | 'column'>): string 
   return 'all rows';
 }
 
-/** Builds the chart on a category axis in time order, so that irregular runs stay evenly spaced. The dates are the axis labels. */
+/**
+ * Builds the chart on a time axis, so that each point sits at its measurement time and a pause
+ * between runs shows as a gap. Values are [ISO time, value] pairs.
+ */
 function chartOption(series: KpiSeries, shewhart: ShewhartChart) {
   const points = series.points.filter((point) => typeof point.value === 'number');
-  const dates = points.map((point) => point.measuredAt.slice(0, 10));
   const breached = new Set(series.breaches.filter((breach) => breach.chart === 'shewhart').map((breach) => breach.runId));
-  const breaches = points.map((point, index) => (breached.has(point.runId) ? [index, point.value as number] : [index, null]));
+  const data = points.map((point) => [point.measuredAt, point.value as number]);
+  const breaches = points.filter((point) => breached.has(point.runId)).map((point) => [point.measuredAt, point.value as number]);
   const values = points.map((point) => point.value as number);
   const limits = shewhart.defined
     ? [
@@ -36,10 +40,10 @@ function chartOption(series: KpiSeries, shewhart: ShewhartChart) {
     grid: { left: 56, right: 100, top: 40, bottom: 56 },
     legend: { top: 0 },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: dates, axisLabel: { rotate: 30 } },
+    xAxis: { type: 'time', axisLabel: { rotate: 30, hideOverlap: true } },
     yAxis: { type: 'value', min: Math.min(...bounds) - span * 0.05, max: Math.max(...bounds) + span * 0.05, axisLabel: { formatter: (value: number) => statistic(value) } },
     series: [
-      { type: 'line', name: 'value', data: values, symbol: 'circle', symbolSize: 6, itemStyle: { color: '#4c6ef5' }, markLine: { symbol: 'none', data: limits, label: { position: 'end' } } },
+      { type: 'line', name: 'value', data, symbol: 'circle', symbolSize: 6, itemStyle: { color: '#4c6ef5' }, markLine: { symbol: 'none', data: limits, label: { position: 'end' } } },
       { type: 'scatter', name: 'Shewhart breach', data: breaches, symbol: 'diamond', symbolSize: 16, itemStyle: { color: '#e03131', borderColor: '#212529', borderWidth: 1 } },
     ],
   };
@@ -91,6 +95,7 @@ export function KpiSeriesView({ aiSystemId, values }: { aiSystemId: string; valu
           return <SeriesChart series={series} tasks={(tasks.data?.items ?? []).filter((task) => task.metric === metric)} />;
         }}
       </QueryState>
+      <OpenMonitoringTasks aiSystemId={aiSystemId} metric={metric} headingLevel={3} />
     </Stack>
   );
 }
@@ -111,7 +116,7 @@ function SeriesChart({ series, tasks }: { series: KpiSeries; tasks: MonitoringTa
           : `No Shewhart chart: ${shewhart.reason}.`}{' '}
         {undefinedPoints.length > 0 ? `${undefinedPoints.length} undefined values are left out of the charts.` : ''}
       </Text>
-      <EChart option={option} height={320} label="KPI values over time with the Shewhart centre line and control limits; breaches are red diamonds and are listed in the table below" />
+      <EChart option={option} height={320} renderer="svg" label="KPI values over time with the Shewhart centre line and control limits; breaches are red diamonds and are listed in the table below" />
       <Title order={3} size="h5">
         Breaches
       </Title>
@@ -144,7 +149,7 @@ function SeriesChart({ series, tasks }: { series: KpiSeries; tasks: MonitoringTa
                     </Table.Td>
                     <Table.Td ta="right">{statistic(breach.value)}</Table.Td>
                     <Table.Td>{breach.side} the limit</Table.Td>
-                    <Table.Td>{task ? `${humanize(task.kind)} task, due ${task.dueDate}${task.overdue ? ' (overdue)' : ''}` : 'no open task for this breach'}</Table.Td>
+                    <Table.Td>{task ? `${humanize(task.kind)} task, due ${dateTime(task.dueDate)}${task.overdue ? ' (overdue)' : ''}` : 'no open task for this breach'}</Table.Td>
                   </Table.Tr>
                 );
               })}

@@ -90,6 +90,9 @@ export interface MonitoringTask {
   dueDate: string;
   overdue: boolean;
   openedAt: string;
+  closedAt: string | null;
+  resolution: string | null;
+  version: number;
 }
 
 export interface SpcBreach {
@@ -134,5 +137,8 @@ export const listRuns = (filters: RunFilters) => api<Page<RunListItem>>(apiPath(
 export const readRun = (id: string) => api<MeasurementRun>(`/measurements/${encodeURIComponent(id)}`);
 export const readRunNames = (id: string) => api<Page<RunListItem>>(apiPath('/measurements', { id }));
 export const listOpenTasks = (aiSystemId?: string) => api<Page<MonitoringTask>>(apiPath('/monitoring-tasks', { status: 'open', limit: 100, aiSystemId }));
+/** Closes an open task with what was done; the version goes as If-Match, so a task changed meanwhile gives 412. */
+export const closeTask = (task: Pick<MonitoringTask, 'id' | 'version'>, resolution: string) =>
+  api<MonitoringTask>(`/monitoring-tasks/${encodeURIComponent(task.id)}/close`, { method: 'POST', body: { resolution }, ifMatch: task.version });
 export const readKpis = (aiSystemId: string, metric: string, query: { group?: string | undefined; column?: string | undefined; baselineLength?: number | undefined }) =>
   api<KpiReport>(apiPath(`/ai-systems/${encodeURIComponent(aiSystemId)}/kpis/${encodeURIComponent(metric)}`, query));

@@ -1,11 +1,12 @@
-import { Anchor, Button, Group, Pagination, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Pagination, Select, Stack, Table, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { humanize } from '../components/badges';
 import { PageTitle } from '../components/page-title';
 import { QueryState } from '../components/query-state';
 import { dateTime, shortSha } from './format';
-import { listOpenTasks, listRuns, type RunKind, type RunListItem, type RunResult } from './measurement-api';
+import { listRuns, type RunKind, type RunListItem, type RunResult } from './measurement-api';
+import { OpenMonitoringTasks } from './monitoring-tasks';
 import { RunResultBadge } from './run-badges';
 
 const pageSize = 25;
@@ -36,7 +37,6 @@ export function MeasurementsPage() {
     queryFn: () => listRuns({ aiSystemId, kind, result, limit: pageSize, offset: (page - 1) * pageSize }),
     placeholderData: keepPreviousData,
   });
-  const tasks = useQuery({ queryKey: ['monitoring-tasks', 'open', aiSystemId], queryFn: () => listOpenTasks(aiSystemId) });
 
   const setFilter = (name: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -83,60 +83,7 @@ export function MeasurementsPage() {
         )}
       </QueryState>
 
-      <section aria-labelledby="open-tasks">
-        <Title order={2} size="h4" id="open-tasks" mb="xs">
-          Open monitoring tasks
-        </Title>
-        <QueryState query={tasks} label="monitoring tasks">
-          {(data) =>
-            data.items.length === 0 ? (
-              <Text size="sm" c="dimmed">
-                No control chart breach has an open task.
-              </Text>
-            ) : (
-              <Table.ScrollContainer minWidth={700}>
-                <Table striped highlightOnHover>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>AI system</Table.Th>
-                      <Table.Th>Task</Table.Th>
-                      <Table.Th>Metric</Table.Th>
-                      <Table.Th>Breach</Table.Th>
-                      <Table.Th>Due</Table.Th>
-                      <Table.Th>Run that breached</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.items.map((task) => (
-                      <Table.Tr key={task.id}>
-                        <Table.Td>{task.aiSystemName}</Table.Td>
-                        <Table.Td>{humanize(task.kind)}</Table.Td>
-                        <Table.Td>
-                          {humanize(task.metric)}
-                          {task.group ? ` · ${task.group}` : ''}
-                          {task.column ? ` · column ${task.column}` : ''}
-                        </Table.Td>
-                        <Table.Td>
-                          {humanize(task.chart)}: {task.rule}
-                        </Table.Td>
-                        <Table.Td>
-                          {task.dueDate}
-                          {task.overdue ? ' (overdue)' : ''}
-                        </Table.Td>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/measurements/${task.runId}`}>
-                            open the run
-                          </Anchor>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )
-          }
-        </QueryState>
-      </section>
+      <OpenMonitoringTasks aiSystemId={aiSystemId} />
     </Stack>
   );
 }

@@ -1,12 +1,13 @@
 import { ApiError } from '../api/client';
+import { plainFieldMessage } from '../api/plain-words';
 
 /**
- * Returns the API's messages about one field of a form, or undefined. A detail belongs to the field
+ * Returns the API's messages about one field, in plain words, of a form, or undefined. A detail belongs to the field
  * when its path names it as a segment, so `/inherent/likelihood` counts for `inherent`.
  */
 export function fieldError(error: unknown, field: string): string | undefined {
   if (!(error instanceof ApiError)) return undefined;
-  const messages = error.details.filter((detail) => detail.path.split(/[/.]/).includes(field)).map((detail) => detail.message);
+  const messages = error.details.filter((detail) => detail.path.split(/[/.]/).includes(field)).map((detail) => plainFieldMessage(detail.message));
   return messages.length > 0 ? messages.join('; ') : undefined;
 }
 

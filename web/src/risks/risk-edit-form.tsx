@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { Button, Group, Select, SimpleGrid, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
+import { UpdateRisk } from '../../../src/risks/risk.schemas';
 import { api, ApiError } from '../api/client';
+import { checkAgainstSchema } from '../api/schema-check';
 import { humanize } from '../components/badges';
 import { ConflictAlert } from '../components/conflict-alert';
 import { ErrorAlert } from '../components/error-alert';
@@ -90,6 +92,9 @@ export function RiskEditForm({ risk, matrix, categories, people, onReload, onClo
 
   const patch = patchOf(base, values);
   const dirty = Object.keys(patch).length > 0;
+  // After a save found a problem in the browser, the fields are checked again as the user types.
+  const [checking, setChecking] = useState(false);
+  const localError = checking && dirty ? checkAgainstSchema(UpdateRisk, patch) : undefined;
 
   const save = useMutation({
     mutationFn: () => api<Risk>(`/risks/${risk.id}`, { method: 'PATCH', body: patch, ifMatch: baseVersion }),
@@ -110,13 +115,16 @@ export function RiskEditForm({ risk, matrix, categories, people, onReload, onClo
   const conflict = save.error instanceof ApiError && save.error.status === 412;
   const set = (key: keyof FormValues) => (value: string | null) => setValues((current) => ({ ...current, [key]: value ?? '' }));
   const levelChoices = (levels: RiskMatrix['likelihoodLevels']) => levels.map((level) => ({ value: String(level.level), label: `${level.level} ${level.label}` }));
-  const error = save.error;
+  const error = localError ?? save.error;
 
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        if (dirty) save.mutate();
+        if (!dirty) return;
+        save.reset();
+        setChecking(true);
+        if (!checkAgainstSchema(UpdateRisk, patch)) save.mutate();
       }}
       aria-labelledby="edit-risk-heading"
     >

@@ -5,12 +5,15 @@ import { Link, useParams } from 'react-router';
 import { api, type Page } from '../api/client';
 import { useCan, useReadOnly } from '../auth/session';
 import { ToneBadge } from '../components/badges';
+import { DateTime } from '../components/date-time';
 import { ErrorAlert } from '../components/error-alert';
 import { PageTitle } from '../components/page-title';
 import { QueryState } from '../components/query-state';
 import { RiskEditForm } from './risk-edit-form';
 import { BandBadge } from './risk-heatmap-grid';
+import { usePersonNames } from '../people/person-names';
 import { useRiskLookups } from './risk-lookups';
+import { RiskAuditHistory } from './risk-audit-history';
 import { RiskStateSection } from './risk-state-section';
 import type { Acceptance, Escalation, Risk, RiskMatrix, RiskRating, Treatment } from './risk-types';
 import { TreatmentsSection } from './treatments-section';
@@ -49,6 +52,8 @@ function RatingText({ rating, matrix, empty }: { rating: RiskRating | null; matr
   );
 }
 
+const noNames: ReadonlyMap<string, string> = new Map();
+
 /** One risk: what it is, its ratings, treatments, acceptances and escalation, with editing for roles that may write risks. */
 export function RiskPage() {
   const { id = '' } = useParams();
@@ -65,7 +70,9 @@ export function RiskPage() {
   const aiSystemId = risk.data?.aiSystemId;
   const aiSystem = useQuery({ queryKey: ['ai-system', aiSystemId], queryFn: () => api<{ id: string; name: string }>(`/ai-systems/${aiSystemId}`), enabled: Boolean(aiSystemId) });
 
-  const personName = (personId: string) => people.data?.items.find((person) => person.id === personId)?.name ?? personId;
+  const ownerIds = [risk.data?.ownerPersonId, ...(treatments.data ?? []).map((treatment) => treatment.ownerPersonId)];
+  const ownerNames = usePersonNames(ownerIds).data ?? noNames;
+  const personName = (personId: string) => ownerNames.get(personId) ?? personId;
   const categoryLabel = (key: string) => categories.data?.find((category) => category.id === key)?.label ?? key;
   const today = new Date().toISOString().slice(0, 10);
 
@@ -106,7 +113,7 @@ export function RiskPage() {
                     <ToneBadge value="completed" label="within appetite" />
                   )}
                   <Text size="xs" c="dimmed">
-                    version {data.version} · updated {data.updatedAt.slice(0, 10)}
+                    version {data.version} · updated <DateTime value={data.updatedAt} />
                   </Text>
                 </Group>
                 <Text size="sm" mb="md" style={{ whiteSpace: 'pre-wrap' }}>
@@ -146,12 +153,13 @@ export function RiskPage() {
             )}
 
             <QueryState query={treatments} label="the treatments">
-              {(items) => <TreatmentsSection riskId={data.id} riskOwnerId={data.ownerPersonId} treatments={items} people={people.data?.items ?? []} today={today} canWrite={canWrite} />}
+              {(items) => <TreatmentsSection riskId={data.id} riskOwnerId={data.ownerPersonId} treatments={items} ownerNames={ownerNames} people={people.data?.items ?? []} today={today} canWrite={canWrite} />}
             </QueryState>
 
             {acceptances.isError && <ErrorAlert error={acceptances.error} onRetry={() => void acceptances.refetch()} />}
             {escalations.isError && <ErrorAlert error={escalations.error} onRetry={() => void escalations.refetch()} />}
-            <RiskStateSection acceptances={acceptances.data} escalations={escalations.data?.items} />
+            <RiskStateSection risk={data} acceptances={acceptances.data} escalations={escalations.data?.items} onReloadRisk={() => risk.refetch()} />
+            <RiskAuditHistory riskId={data.id} />
           </Stack>
         )}
       </QueryState>

@@ -1,10 +1,30 @@
 import { Group, List, Loader, Paper, SimpleGrid, Text, Title } from '@mantine/core';
 import { humanize } from '../components/badges';
 import { ToneBadge } from '../components/badges';
-import type { Acceptance, Escalation } from './risk-types';
+import { DateTime } from '../components/date-time';
+import { useCan, useReadOnly, useSession } from '../auth/session';
+import { AcceptanceForm } from './acceptance-form';
+import { EscalationResolveForm } from './escalation-resolve-form';
+import type { Acceptance, Escalation, Risk } from './risk-types';
 
-/** The acceptances of the residual risk and the escalations of the risk beyond appetite, newest first. */
-export function RiskStateSection({ acceptances, escalations }: { acceptances: Acceptance[] | undefined; escalations: Escalation[] | undefined }) {
+interface Props {
+  risk: Risk;
+  acceptances: Acceptance[] | undefined;
+  escalations: Escalation[] | undefined;
+  onReloadRisk: () => Promise<unknown>;
+}
+
+/**
+ * Shows the acceptances of the residual risk and the escalations of the risk beyond appetite,
+ * newest first. Roles with the decision rights get the forms to accept the risk and to resolve an
+ * open escalation, and the others read who may.
+ */
+export function RiskStateSection({ risk, acceptances, escalations, onReloadRisk }: Props) {
+  const can = useCan();
+  const readOnly = useReadOnly();
+  const roles = useSession().actingRoles;
+  const openEscalation = escalations?.find((escalation) => escalation.status === 'open');
+
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
       <Paper withBorder p="md" component="section" aria-labelledby="escalation-heading">
@@ -12,7 +32,7 @@ export function RiskStateSection({ acceptances, escalations }: { acceptances: Ac
           Escalation
         </Title>
         {escalations === undefined ? (
-          <Loader size="sm" aria-label="Loading the escalations" />
+          <Loader size="sm" role="status" aria-label="Loading the escalations" />
         ) : escalations.length === 0 ? (
           <Text size="sm">Never escalated: the risk has not been beyond the appetite of its category.</Text>
         ) : (
@@ -22,12 +42,13 @@ export function RiskStateSection({ acceptances, escalations }: { acceptances: Ac
                 <Group gap={6} wrap="wrap" component="span">
                   <ToneBadge value={escalation.status === 'open' ? (escalation.overdue ? 'overdue' : 'open') : 'resolved'} label={escalation.status === 'open' ? (escalation.overdue ? 'open, overdue' : 'open') : 'resolved'} />
                   <Text span size="sm">
-                    to {humanize(escalation.escalateToRole)}, due {escalation.dueDate}: score {escalation.score} above the appetite of {escalation.maxScore} (band {escalation.band})
+                    to {humanize(escalation.escalateToRole)}, due <DateTime value={escalation.dueDate} />: score {escalation.score} above the appetite of {escalation.maxScore} (band {escalation.band})
                   </Text>
                 </Group>
+                {escalation.status === 'open' && <EscalationResolveForm escalation={escalation} riskId={risk.id} mayResolve={can('risks.resolve_escalation') && !readOnly} roles={roles} />}
                 {escalation.status === 'resolved' && (
                   <Text size="xs" c="dimmed">
-                    Resolved {escalation.resolvedAt?.slice(0, 10)} as {humanize(escalation.outcome ?? 'other')}
+                    Resolved <DateTime value={escalation.resolvedAt} /> as {humanize(escalation.outcome ?? 'other')}
                     {escalation.resolutionNote ? `: ${escalation.resolutionNote}` : ''}
                   </Text>
                 )}
@@ -42,25 +63,33 @@ export function RiskStateSection({ acceptances, escalations }: { acceptances: Ac
           Acceptances
         </Title>
         {acceptances === undefined ? (
-          <Loader size="sm" aria-label="Loading the acceptances" />
+          <Loader size="sm" role="status" aria-label="Loading the acceptances" />
         ) : acceptances.length === 0 ? (
-          <Text size="sm">The residual risk has not been accepted.</Text>
+          <Text size="sm" mb="xs">
+            The residual risk has not been accepted.
+          </Text>
         ) : (
           <List spacing="xs" size="sm">
             {acceptances.map((acceptance) => (
               <List.Item key={acceptance.id}>
                 <Text size="sm">
-                  Accepted {acceptance.acceptedAt.slice(0, 10)} by {acceptance.acceptedByUsername} as {humanize(acceptance.authorityRole)}, band {acceptance.band} (likelihood {acceptance.likelihood} × impact{' '}
+                  Accepted <DateTime value={acceptance.acceptedAt} /> by {acceptance.acceptedByUsername} as {humanize(acceptance.authorityRole)}, band {acceptance.band} (likelihood {acceptance.likelihood} × impact{' '}
                   {acceptance.impact})
                 </Text>
                 <Text size="xs" c="dimmed">
                   {acceptance.rationale}
-                  {acceptance.reviewDate ? ` · review by ${acceptance.reviewDate}` : ''}
+                  {acceptance.reviewDate && (
+                    <>
+                      {' · review by '}
+                      <DateTime value={acceptance.reviewDate} />
+                    </>
+                  )}
                 </Text>
               </List.Item>
             ))}
           </List>
         )}
+        {can('risks.accept') && !readOnly && escalations !== undefined && <AcceptanceForm risk={risk} roles={roles} openEscalation={openEscalation} onReload={onReloadRisk} />}
       </Paper>
     </SimpleGrid>
   );

@@ -2,6 +2,7 @@ import { Anchor, Group, Loader, Pagination, Select, Table, Text, UnstyledButton 
 import { Link } from 'react-router';
 import type { Page } from '../api/client';
 import { ToneBadge } from '../components/badges';
+import { DateTime } from '../components/date-time';
 import { BandBadge } from './risk-heatmap-grid';
 import { currentRating, type Band, type Risk } from './risk-types';
 
@@ -110,7 +111,9 @@ export function RiskTable({ page, names, bands, sort, onSort, pageNumber, pageSi
                     <Text size="sm">{names.owners.get(risk.ownerPersonId) ?? risk.ownerPersonId}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{risk.updatedAt.slice(0, 10)}</Text>
+                    <Text size="sm">
+                      <DateTime value={risk.updatedAt} />
+                    </Text>
                   </Table.Td>
                 </Table.Tr>
               );
@@ -124,7 +127,7 @@ export function RiskTable({ page, names, bands, sort, onSort, pageNumber, pageSi
           <Text size="sm" data-testid="risk-count">
             {first}–{last} of {page.total} {page.total === 1 ? 'risk' : 'risks'}
           </Text>
-          {loading && <Loader size="xs" aria-label="Loading the risks" />}
+          {loading && <Loader size="xs" role="status" aria-label="Loading the risks" />}
         </Group>
         <Group gap="sm" wrap="wrap">
           <Select

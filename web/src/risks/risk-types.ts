@@ -76,7 +76,20 @@ export interface Escalation {
   resolvedAt: string | null;
   outcome: string | null;
   resolutionNote: string | null;
+  version: number;
 }
+
+/** Up to which band each role may accept residual risk (GET /api/risks/acceptance-authorities). */
+export interface AcceptanceAuthorities {
+  authorities: { role: string; maxBand: string; maxBandLabel: string; maxBandOrder: number }[];
+}
+
+/** Outcomes a person records when resolving an escalation. Accepting the risk goes through an acceptance instead. */
+export const manualEscalationOutcomes = [
+  { value: 'treatment_planned', label: 'Treatment planned' },
+  { value: 'appetite_revised', label: 'Appetite revised' },
+  { value: 'other', label: 'Other decision' },
+] as const;
 
 export interface ScaleLevel {
   level: number;

@@ -5,6 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { api } from '../api/client';
 import { humanize } from '../components/badges';
 import { ToneBadge } from '../components/badges';
+import { DateTime } from '../components/date-time';
 import { ErrorAlert } from '../components/error-alert';
 import { UnsavedChangesGuard } from '../components/unsaved-changes';
 import { fieldError, hasOtherErrors } from './field-errors';
@@ -29,17 +30,19 @@ interface Props {
   riskId: string;
   riskOwnerId: string;
   treatments: readonly Treatment[];
+  /** Names of the treatment owners by person id. An owner missing here shows as the id. */
+  ownerNames: ReadonlyMap<string, string>;
+  /** The people the new-treatment form offers as owner. */
   people: readonly Person[];
   today: string;
   canWrite: boolean;
 }
 
 /** Lists the treatments of a risk. Roles that may write risks change a status in place and plan new treatments with the form. */
-export function TreatmentsSection({ riskId, riskOwnerId, treatments, people, today, canWrite }: Props) {
+export function TreatmentsSection({ riskId, riskOwnerId, treatments, ownerNames, people, today, canWrite }: Props) {
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState<Draft>(() => emptyDraft(riskOwnerId));
-  const names = new Map(people.map((person) => [person.id, person.name]));
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ['risk-treatments', riskId] });
     void queryClient.invalidateQueries({ queryKey: ['risk', riskId] });
@@ -85,8 +88,9 @@ export function TreatmentsSection({ riskId, riskOwnerId, treatments, people, tod
       {treatments.length === 0 ? (
         <Text size="sm">No treatment is planned for this risk.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table verticalSpacing={6} aria-label="Treatments">
+        <Table.ScrollContainer minWidth={480}>
+          {/* Long words without spaces, such as control ids or pasted identifiers, wrap instead of widening the page. */}
+          <Table verticalSpacing={6} aria-label="Treatments" style={{ overflowWrap: 'anywhere' }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Treatment</Table.Th>
@@ -109,9 +113,11 @@ export function TreatmentsSection({ riskId, riskOwnerId, treatments, people, tod
                       </Text>
                     </Table.Td>
                     <Table.Td>{humanize(treatment.option)}</Table.Td>
-                    <Table.Td>{names.get(treatment.ownerPersonId) ?? treatment.ownerPersonId}</Table.Td>
+                    <Table.Td>{ownerNames.get(treatment.ownerPersonId) ?? treatment.ownerPersonId}</Table.Td>
                     <Table.Td>
-                      <Text size="sm">{treatment.dueDate}</Text>
+                      <Text size="sm">
+                        <DateTime value={treatment.dueDate} />
+                      </Text>
                       {overdue && (
                         <ToneBadge value="overdue" />
                       )}

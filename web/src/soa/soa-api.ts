@@ -178,8 +178,3 @@ export function groupLabel(entry: Pick<SoaEntry, 'groupRef' | 'groupTitle'>): st
   if (!entry.groupRef) return "Organization's own controls";
   return `${entry.groupRef.split(':')[1] ?? entry.groupRef} ${entry.groupTitle ?? ''}`.trim();
 }
-
-export function formatDate(timestamp: string | null): string {
-  if (!timestamp) return '';
-  return new Date(timestamp).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
-}

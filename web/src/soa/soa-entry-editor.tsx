@@ -3,7 +3,7 @@ import { ApiError } from '../api/client';
 import { ConflictAlert } from '../components/conflict-alert';
 import { ErrorAlert } from '../components/error-alert';
 import { basisLabels, decisionLabels, statusLabels, type ImplementationStatus, type InclusionBasis, type Person, type SoaDecision, type SoaEntry } from './soa-api';
-import type { EntryEdit, EntryForm } from './use-entry-edits';
+import { justificationForDecision, type EntryEdit, type EntryForm } from './use-entry-edits';
 
 const editableFields = ['decision', 'justification', 'basis', 'implementationStatus', 'ownerPersonId', 'notes'] as const;
 
@@ -26,7 +26,7 @@ export function SoaEntryEditor({ entry, edit, people, onChange, onSave, onCancel
   const apiError = error instanceof ApiError ? error : undefined;
   const fieldError = (field: string) => apiError?.fieldMessage(field);
   const conflict = apiError?.status === 412;
-  const unplacedError = Boolean(error) && !conflict && !(apiError && editableFields.some((field) => fieldError(field)));
+  const unplacedError = Boolean(error) && !conflict && !apiError?.concernsOnly(editableFields);
   const id = `edit-${entry.controlRef.replace(/[^A-Za-z0-9]/g, '-')}`;
 
   return (
@@ -52,7 +52,7 @@ export function SoaEntryEditor({ entry, edit, people, onChange, onSave, onCancel
             const decision = event.currentTarget.value as SoaDecision;
             // The API starts a newly included control as not started; the form shows the same.
             const implementationStatus = decision === 'applicable' ? (form.implementationStatus ?? 'not_started') : null;
-            onChange({ decision, implementationStatus });
+            onChange({ decision, implementationStatus, justification: justificationForDecision(entry, form, decision) });
           }}
           error={fieldError('decision')}
         />

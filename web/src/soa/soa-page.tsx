@@ -3,7 +3,8 @@ import { Alert, Button, Group, NativeSelect, Stack, Tabs, Text } from '@mantine/
 import { useCan, useReadOnly } from '../auth/session';
 import { PageTitle } from '../components/page-title';
 import { QueryState } from '../components/query-state';
-import { formatDate, usePeople, useSoaVersions, useUserNames, type SoaVersion } from './soa-api';
+import { DateTime } from '../components/date-time';
+import { usePeople, useSoaVersions, useUserNames, type SoaVersion } from './soa-api';
 import { alertTitleStyles } from './soa-badges';
 import { SoaApproveButton, SoaStartDraftButton } from './soa-version-actions';
 import { SoaExportButtons } from './soa-export-buttons';
@@ -69,6 +70,15 @@ function SoaWorkspace({ versions }: { versions: readonly SoaVersion[] }) {
       return next;
     });
 
+  // Switching tabs leaves the version in the address as it is, so that the move keeps the edit.
+  const showView = (nextView: 'controls' | 'versions') =>
+    setParams(() => {
+      const next = new URLSearchParams(window.location.search);
+      if (nextView === 'controls') next.delete('view');
+      else next.set('view', nextView);
+      return next;
+    });
+
   if (!version) return <NoVersionYet />;
   const names = userNames.data ?? new Map<string, string>();
   const canWrite = can('soa.write') && !readOnly;
@@ -95,7 +105,8 @@ function SoaWorkspace({ versions }: { versions: readonly SoaVersion[] }) {
       <VersionNote version={version} openDraft={openDraft} readOnlyReason={readOnlyReason} approverName={names.get(version.approvedBy ?? '')} onOpenDraft={show} />
       <SoaExportButtons version={version} />
 
-      <Tabs value={view} onChange={(value) => show(version.id, value === 'versions' ? 'versions' : 'controls')} keepMounted={false}>
+      {/* The controls stay mounted behind the versions tab so that an edit in progress survives a look at the history. */}
+      <Tabs value={view} onChange={(value) => showView(value === 'versions' ? 'versions' : 'controls')} keepMounted>
         <Tabs.List>
           <Tabs.Tab value="controls">Controls of v{version.number}</Tabs.Tab>
           <Tabs.Tab value="versions">Versions and differences</Tabs.Tab>
@@ -104,7 +115,9 @@ function SoaWorkspace({ versions }: { versions: readonly SoaVersion[] }) {
           <SoaVersionControls key={version.id} version={version} people={people.data?.items ?? []} readOnlyReason={readOnlyReason} />
         </Tabs.Panel>
         <Tabs.Panel value="versions" pt="md">
-          <SoaVersions key={versions.map((item) => item.id).join()} versions={versions} people={people.data?.items ?? []} userNames={names} onOpen={show} />
+          {view === 'versions' && (
+            <SoaVersions key={versions.map((item) => item.id).join()} versions={versions} people={people.data?.items ?? []} userNames={names} onOpen={show} />
+          )}
         </Tabs.Panel>
       </Tabs>
     </Stack>
@@ -134,7 +147,7 @@ function VersionNote({ version, openDraft, readOnlyReason, approverName, onOpenD
     return (
       <Alert color="teal" styles={alertTitleStyles()} title={`v${version.number} is approved and read-only`} data-testid="soa-version-note">
         <Text size="sm">
-          Approved on {formatDate(version.approvedAt)} by {approverName ?? version.approvedBy}. {summary}
+          Approved on <DateTime value={version.approvedAt} /> by {approverName ?? version.approvedBy}. {summary}
         </Text>
         {version.approvalComment && (
           <Text size="sm" mt={4}>
@@ -155,7 +168,7 @@ function VersionNote({ version, openDraft, readOnlyReason, approverName, onOpenD
   return (
     <Alert color="blue" styles={alertTitleStyles()} title={`v${version.number} is a draft`} data-testid="soa-version-note">
       <Text size="sm">
-        {summary} Started on {formatDate(version.createdAt)}.
+        {summary} Started on <DateTime value={version.createdAt} />.
       </Text>
       <Text size="sm" mt={4}>
         {readOnlyReason ??

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { api, ApiError } from '../api/client';
+import { useSession } from '../auth/session';
 import { ConflictAlert } from '../components/conflict-alert';
 import { ErrorAlert } from '../components/error-alert';
 import { soaKeys, type SoaVersion } from './soa-api';
@@ -48,9 +49,28 @@ export function SoaStartDraftButton({ onStarted, hasApproved }: { onStarted: (cr
 
 /**
  * Approves a draft after a confirmation with an optional note. The API rejects an approver who
- * started or edited the draft, and a draft with undecided controls; the dialog shows its message.
+ * started or edited the draft, so for them the button is disabled with the reason next to it.
+ * It also rejects a draft with undecided controls; the dialog shows that message.
  */
 export function SoaApproveButton({ version }: { version: SoaVersion }) {
+  const session = useSession();
+  if (version.authors.includes(session.user.id)) {
+    const reasonId = `approve-v${version.number}-reason`;
+    return (
+      <Group gap="xs" wrap="nowrap">
+        <Text size="sm" id={reasonId} maw={340} ta="right">
+          You started or edited v{version.number}, so you may not approve it. An approver who did not write the draft must approve it.
+        </Text>
+        <Button size="sm" color="teal.9" disabled aria-describedby={reasonId}>
+          Approve v{version.number}
+        </Button>
+      </Group>
+    );
+  }
+  return <ApproveDialogButton version={version} />;
+}
+
+function ApproveDialogButton({ version }: { version: SoaVersion }) {
   const queryClient = useQueryClient();
   const [opened, setOpened] = useState(false);
   const [comment, setComment] = useState('');

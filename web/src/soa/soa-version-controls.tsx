@@ -6,6 +6,12 @@ import { SoaControlsTable } from './soa-controls-table';
 import { SoaGroupProgress, summarizeGroups } from './soa-group-progress';
 import { buildPatch, useEntryEdits } from './use-entry-edits';
 
+/**
+ * The screen keeps these controls mounted on the versions tab (`view`), and the edits are kept by
+ * control, so filters that hide a row being edited lose nothing either. Only another version does.
+ */
+const keptAcrossParams = ['view', 'q', 'group', 'decision', 'status'];
+
 interface Props {
   version: SoaVersion;
   people: readonly Person[];
@@ -33,7 +39,11 @@ function Controls({ entries, people, readOnlyReason, version }: Props & { entrie
 
   return (
     <Stack gap="md">
-      <UnsavedChangesGuard dirty={unsaved.length > 0} what={`your changes to ${unsaved.map(([ref]) => byRef.get(ref)?.controlId ?? ref).join(', ')}`} />
+      <UnsavedChangesGuard
+        dirty={unsaved.length > 0}
+        what={`your changes to ${unsaved.map(([ref]) => byRef.get(ref)?.controlId ?? ref).join(', ')}`}
+        keptAcross={keptAcrossParams}
+      />
       <Stack gap="xs">
         <Title order={2} size="h4">
           Progress by group

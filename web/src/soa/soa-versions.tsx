@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { QueryState } from '../components/query-state';
 import { VersionStatusBadge } from './soa-badges';
-import { basisLabels, decisionLabels, fieldLabels, formatDate, statusLabels, useSoaDiff, type Person, type SoaDiff, type SoaVersion } from './soa-api';
+import { DateTime } from '../components/date-time';
+import { basisLabels, decisionLabels, fieldLabels, statusLabels, useSoaDiff, type Person, type SoaDiff, type SoaVersion } from './soa-api';
 import { ScrollRegion } from './scroll-region';
 
 interface Props {
@@ -59,9 +60,15 @@ export function SoaVersions({ versions, people, userNames, onOpen }: Props) {
                 <Table.Td>
                   <VersionStatusBadge status={version.status} />
                 </Table.Td>
-                <Table.Td>{formatDate(version.createdAt)}</Table.Td>
                 <Table.Td>
-                  {version.approvedAt ? `${formatDate(version.approvedAt)} by ${userNames.get(version.approvedBy ?? '') ?? version.approvedBy}` : ''}
+                  <DateTime value={version.createdAt} />
+                </Table.Td>
+                <Table.Td>
+                  {version.approvedAt && (
+                    <>
+                      <DateTime value={version.approvedAt} /> by {userNames.get(version.approvedBy ?? '') ?? version.approvedBy}
+                    </>
+                  )}
                 </Table.Td>
                 <Table.Td ta="right">{version.counts.applicable}</Table.Td>
                 <Table.Td ta="right">{version.counts.excluded}</Table.Td>

@@ -54,6 +54,16 @@ export function buildPatch(entry: SoaEntry, form: EntryForm): EntryPatch {
   return patch;
 }
 
+/**
+ * Returns the justification the form shows after the decision changes. The stored justification
+ * argues for the stored decision, so it is cleared when the control flips to another decision and
+ * comes back when the stored decision is chosen again. Text the user typed is kept either way.
+ */
+export function justificationForDecision(entry: SoaEntry, form: EntryForm, decision: SoaDecision): string {
+  if (decision === entry.decision) return form.justification === '' ? entry.justification : form.justification;
+  return form.justification === entry.justification ? '' : form.justification;
+}
+
 function sameMembers(left: readonly string[], right: readonly string[]): boolean {
   return left.length === right.length && left.every((item) => right.includes(item));
 }
