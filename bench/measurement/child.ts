@@ -1,4 +1,4 @@
-import { DataEngine, materializeDataSet, openDataSet, SqlParameters } from '../../src/measurement/data/index.js';
+import { DataEngine, openDataSet, SqlParameters } from '../../src/measurement/data/index.js';
 import { measureDrift } from '../../src/measurement/engine/drift-measurement.js';
 import { measureFairness } from '../../src/measurement/engine/fairness-measurement.js';
 
@@ -24,13 +24,9 @@ try {
       facts[file] = Number((rows[0] as { n: bigint }).n);
     }
   } else if (step === 'drift') {
-    // As `custos measure drift` does: a CSV file is loaded once, a Parquet file is read where it lies.
-    const load = async (file: string) => {
-      const opened = await openDataSet(engine, { path: file });
-      return opened.format === 'csv' ? materializeDataSet(engine, opened) : opened;
-    };
-    const reference = await load(files[0]!);
-    const current = await load(files[1]!);
+    // As `custos measure drift` does: the files are opened, and measureDrift decides what to load.
+    const reference = await openDataSet(engine, { path: files[0]! });
+    const current = await openDataSet(engine, { path: files[1]! });
     const report = await measureDrift(engine, reference, current);
     facts = {
       columns: report.columns.length,

@@ -40,14 +40,36 @@ export async function columnQuantiles(engine: DataEngine, dataSet: DataSet, colu
 
 /**
  * Quantiles of the finite values of several columns in one scan, for bin edges on a large
- * sample. With `approximate` (the default) DuckDB's `approx_quantile` (a t-digest) estimates
- * the inner quantiles, and the first and last probability, when 0 and 1, are the exact minimum
- * and maximum. Without it, `quantile_cont` interpolates linearly between order statistics, as
- * `columnQuantiles` does. Estimated quantiles are fine as bin edges: the counts within any edges
- * are exact, so an estimate moves a bin's boundary slightly, never its count. On the
- * 1,000,000-row benchmark file, the ten numerical columns took 0.25 s with `approx_quantile` and
- * 0.8 s with `quantile_cont`. A column without any finite value maps to null.
+ * sample. With `approximate` (the default) the inner quantiles are estimated from about
+ * `quantileSampleSize` values per column, and the first and last probability, when 0 and 1, are
+ * the exact minimum and maximum. Without it, `quantile_cont` interpolates linearly between order
+ * statistics, as `columnQuantiles` does. Estimated quantiles are fine as bin edges: the counts
+ * within any edges are exact, so an estimate moves a bin's boundary slightly, never its count.
+ * With 100,000 sampled values a decile's rank is off by about 0.1 percentage points (one standard
+ * error).
+ *
+ * On a loaded table or a Parquet file the sample is the rows whose hash (over the whole row) is a
+ * multiple of k, so the same data always gives the same edges and a stored figure can be
+ * reproduced. The row order, which a parallel load does not keep, plays no part. Rows that are
+ * equal in every column are in or out of the sample together. On the 1,000,000-row benchmark
+ * table, three quantiles of one column took 0.14 s of wall time this way. Exact `quantile_cont`
+ * over the ten numerical columns took 2.2 s of CPU time, `reservoir_quantile` 0.3 s.
+ *
+ * NOTE: a CSV or JSON Lines file read where it lies would need a full parse to count its rows, so
+ * it uses DuckDB's unseeded `reservoir_quantile`, whose edges differ slightly from run to run.
+ * The drift engine loads a CSV or JSON Lines reference, whose quantiles give the edges, into a
+ * table first.
  */
+export const quantileSampleSize = 100_000;
+
+/** Returns k for a sample of about `quantileSampleSize` rows: those whose hash is a multiple of k. Counting the rows is cheap for a table or a Parquet file only. */
+async function hashSampleStep(engine: DataEngine, dataSet: DataSet): Promise<number> {
+  const parameters = new SqlParameters();
+  const [row] = await engine.rows(`counting ${dataSet.path}`, `SELECT count(*) AS row_count FROM ${dataSet.fromClause(parameters)}`, parameters, [dataSet.errorContext]);
+  const rowCount = toNumberOrNull(row?.['row_count']) ?? 0;
+  return Math.max(1, Math.ceil(rowCount / quantileSampleSize));
+}
+
 export async function columnsQuantiles(
   engine: DataEngine,
   dataSet: DataSet,
@@ -64,20 +86,31 @@ export async function columnsQuantiles(
   const invalid = probabilities.find((probability) => !(probability >= 0 && probability <= 1));
   if (invalid !== undefined) throw invalidArgument(dataSet.path, `Quantile probabilities must lie in [0, 1]; ${invalid} does not`);
   const approximate = options.approximate ?? true;
+  const sampleStep = approximate && (dataSet.tableName !== null || dataSet.format === 'parquet') ? await hashSampleStep(engine, dataSet) : null;
   const parameters = new SqlParameters();
   const values: string[] = [];
   const aggregates: string[] = [];
   // The probabilities are checked numbers, so they are written as constants rather than bound.
-  // approx_quantile takes them as FLOAT.
-  const list = probabilities.map((probability) => `CAST(${String(probability)} AS ${approximate ? 'FLOAT' : 'DOUBLE'})`).join(', ');
+  const list = probabilities.map((probability) => `CAST(${String(probability)} AS DOUBLE)`).join(', ');
   columnNames.forEach((name, index) => {
     const column = dataSet.column(name);
     if (!isNumberLike(column)) throw wrongColumnType(dataSet.path, column.name, column.duckdbType, 'numeric, date or timestamp');
     values.push(`${numericExpression(column)} AS v${index}`);
-    const finite = options.allFinite?.has(name) === true ? '' : `FILTER (WHERE isfinite(v${index}))`;
-    aggregates.push(`${approximate ? 'approx_quantile' : 'quantile_cont'}(v${index}, [${list}]) ${finite} AS q_${index}`, `min(v${index}) ${finite} AS min_${index}`, `max(v${index}) ${finite} AS max_${index}`);
+    const finiteCondition = options.allFinite?.has(name) === true ? null : `isfinite(v${index})`;
+    const finite = finiteCondition === null ? '' : `FILTER (WHERE ${finiteCondition})`;
+    let quantiles: string;
+    if (!approximate) {
+      quantiles = `quantile_cont(v${index}, [${list}]) ${finite}`;
+    } else if (sampleStep !== null) {
+      const sampled = [finiteCondition, `sample_hash % ${sampleStep} = 0`].filter((condition) => condition !== null).join(' AND ');
+      quantiles = `quantile_cont(v${index}, [${list}]) FILTER (WHERE ${sampled})`;
+    } else {
+      quantiles = `reservoir_quantile(v${index}, [${list}], ${quantileSampleSize}) ${finite}`;
+    }
+    aggregates.push(`${quantiles} AS q_${index}`, `min(v${index}) ${finite} AS min_${index}`, `max(v${index}) ${finite} AS max_${index}`);
   });
-  const sql = `SELECT ${aggregates.join(', ')} FROM (SELECT ${values.join(', ')} FROM ${dataSet.fromClause(parameters)})`;
+  if (sampleStep !== null) values.push('hash(sample_source) AS sample_hash');
+  const sql = `SELECT ${aggregates.join(', ')} FROM (SELECT ${values.join(', ')} FROM ${dataSet.fromClause(parameters)} AS sample_source)`;
   const [row] = await engine.rows(`quantiles of ${dataSet.path}`, sql, parameters, [dataSet.errorContext]);
   columnNames.forEach((name, index) => {
     const quantiles = row?.[`q_${index}`];
@@ -162,33 +195,33 @@ export async function binnedCounts(engine: DataEngine, dataSet: DataSet, specs: 
   const sql = `SELECT ${aggregates.join(', ')} FROM (SELECT ${values.join(', ')} FROM ${dataSet.fromClause(parameters)})`;
   const [row] = await engine.rows(`binning ${dataSet.path}`, sql, parameters, [dataSet.errorContext]);
   specs.forEach((spec, index) => {
-    const binCount = spec.edges.length - 1;
-    const bounds = histogramBounds(spec.edges);
-    const counts = new Array<number>(binCount).fill(0);
-    let below = 0;
-    let above = 0;
-    for (const entry of histogramEntries(row?.[`bins_${index}`])) {
-      // Bound 0 collects the values below the first edge, bound i + 1 bin i, and DuckDB's
-      // overflow bucket (key +Infinity) the values above the last edge.
-      const position = bounds.indexOf(entry.key);
-      if (position === 0) below += entry.count;
-      else if (position > 0) counts[position - 1] = entry.count;
-      else above += entry.count;
-    }
-    result.set(spec.column, {
-      edges: [...spec.edges],
-      counts,
-      below,
-      above,
-      excluded: spec.excluded ?? {
-        missing: toCount(row?.[`missing_${index}`]),
-        positiveInfinity: toCount(row?.[`positive_infinity_${index}`]),
-        negativeInfinity: toCount(row?.[`negative_infinity_${index}`]),
-        notANumber: toCount(row?.[`not_a_number_${index}`]),
-      },
-    });
+    const excluded = spec.excluded ?? {
+      missing: toCount(row?.[`missing_${index}`]),
+      positiveInfinity: toCount(row?.[`positive_infinity_${index}`]),
+      negativeInfinity: toCount(row?.[`negative_infinity_${index}`]),
+      notANumber: toCount(row?.[`not_a_number_${index}`]),
+    };
+    result.set(spec.column, binnedCountsFromHistogram(spec.edges, row?.[`bins_${index}`], excluded));
   });
   return result;
+}
+
+/** Turns the result of `histogram(value, histogramBounds(edges))` over finite values into bin counts. */
+export function binnedCountsFromHistogram(edges: readonly number[], histogram: unknown, excluded: ExcludedCounts): BinnedCounts {
+  const binCount = edges.length - 1;
+  const bounds = histogramBounds(edges);
+  const counts = new Array<number>(binCount).fill(0);
+  let below = 0;
+  let above = 0;
+  for (const entry of histogramEntries(histogram)) {
+    // Bound 0 collects the values below the first edge, bound i + 1 bin i, and DuckDB's
+    // overflow bucket (key +Infinity) the values above the last edge.
+    const position = bounds.indexOf(entry.key);
+    if (position === 0) below += entry.count;
+    else if (position > 0) counts[position - 1] = entry.count;
+    else above += entry.count;
+  }
+  return { edges: [...edges], counts, below, above, excluded };
 }
 
 function checkEdges(dataSet: DataSet, spec: BinSpec): void {
@@ -209,7 +242,7 @@ function checkEdges(dataSet: DataSet, spec: BinSpec): void {
  * below(e_i+1)]. The last edge stays as it is, because the last bin is closed. A fixed list of
  * bounds is about four times faster than a chain of CASE comparisons.
  */
-function histogramBounds(edges: readonly number[]): number[] {
+export function histogramBounds(edges: readonly number[]): number[] {
   return edges.map((edge, index) => (index === edges.length - 1 ? edge : largestDoubleBelow(edge)));
 }
 

@@ -171,3 +171,34 @@ export async function compareCategoryColumns(
   });
   return result;
 }
+
+/**
+ * Builds the comparison of `compareCategories` from complete category counts of each sample, with
+ * the same ranking. The `topK` categories most frequent in both samples together keep their own
+ * count, and the rest are summed under "(other)". Ties are broken by the value's UTF-8 bytes,
+ * the order in which DuckDB sorts text.
+ */
+export function compareCategoryCounts(columnName: string, reference: CategoryCounts, current: CategoryCounts, topK: number = defaultTopK): CategoryComparison {
+  if (!Number.isInteger(topK) || topK < 1) throw invalidArgument(columnName, `topK must be a whole number of categories, 1 or more, not ${topK}`);
+  const values = new Set([...reference.counts.keys(), ...current.counts.keys()]);
+  const ranked = [...values].map((value) => ({
+    value,
+    bytes: Buffer.from(value, 'utf8'),
+    reference: reference.counts.get(value) ?? 0,
+    current: current.counts.get(value) ?? 0,
+  }));
+  ranked.sort((left, right) => right.reference + right.current - (left.reference + left.current) || Buffer.compare(left.bytes, right.bytes));
+
+  const rows: Record<string, unknown>[] = ranked.slice(0, topK).map((entry) => ({ kind: 'category', value: entry.value, reference_count: entry.reference, current_count: entry.current }));
+  const folded = ranked.slice(topK);
+  if (folded.length > 0) {
+    rows.push({
+      kind: 'other',
+      reference_count: folded.reduce((sum, entry) => sum + entry.reference, 0),
+      current_count: folded.reduce((sum, entry) => sum + entry.current, 0),
+      categories: folded.length,
+    });
+  }
+  rows.push({ kind: 'missing', reference_count: reference.missing, current_count: current.missing });
+  return comparisonFromRows(columnName, rows);
+}

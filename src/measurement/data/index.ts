@@ -20,6 +20,7 @@ export { multiclassConfusionCounts, orderClasses, type GroupMulticlassConfusion,
 export { regressionSums, type GroupRegressionSums, type RegressionOptions, type RegressionResult } from './regression-sums.js';
 export {
   compareNumericColumns,
+  ensureSameScale,
   defaultPooledLimit,
   distributionDistance,
   mergeSortedSamples,
@@ -32,8 +33,9 @@ export {
   type NumericComparison,
   type NumericComparisonOptions,
 } from './numeric-drift.js';
+export { categoryCountsOf, combinedDistinctCounts, dropDriftScan, numericValueCounts, scanForDrift, valueCountLimit, type DriftScan, type DriftScanRequest, type NumericScanResult } from './drift-scan.js';
 export { binnedCounts, columnQuantiles, columnsQuantiles, nextValuesAbove, type BinSpec } from './binned-counts.js';
-export { compareCategories, compareCategoryColumns, defaultTopK, type CategoryComparison, type CategoryCountOptions } from './category-counts.js';
+export { compareCategories, compareCategoryColumns, compareCategoryCounts, defaultTopK, type CategoryComparison, type CategoryCountOptions } from './category-counts.js';
 export { columnQualityCounts, declaredTypes, type ColumnQualityCounts, type DeclaredColumn, type DeclaredType } from './quality-counts.js';
 export { duplicateKeyCounts, duplicateRowCounts, type DuplicateKeyCounts, type DuplicateRowCounts } from './duplicate-counts.js';
 export { annotatorLabelCounts, annotatorPairMatrix, type AnnotatorLabelCounts } from './annotator-counts.js';

@@ -241,7 +241,7 @@ async function distanceInSql(
 }
 
 /** Rejects a date column compared with a timestamp column, which would mix days with seconds. */
-function ensureSameScale(reference: DataSet, current: DataSet, columnName: string): void {
+export function ensureSameScale(reference: DataSet, current: DataSet, columnName: string): void {
   const referenceType = reference.column(columnName).columnType;
   const currentColumn = current.column(columnName);
   const isTemporal = (type: string): boolean => type === 'date' || type === 'timestamp';

@@ -76,6 +76,8 @@ export type NumericCollection =
       readonly bins: ReadonlyMap<string, AlignedOutcome>;
       /** Fetches the values (or SQL KS D and Wasserstein) when a test needs them. */
       readonly fetchValues: () => Promise<NumericAggregate>;
+      /** Counts per distinct value of both samples, when a scan collected them. */
+      readonly valueCounts?: { readonly reference: CategoryCounts; readonly current: CategoryCounts };
     };
 
 export class NumericColumnData {
@@ -96,6 +98,7 @@ export class NumericColumnData {
       this.sizes = collection.counts.sizes;
       this.valuesPromise = null;
       for (const [key, outcome] of collection.bins) this.bins.set(key, Promise.resolve(outcome));
+      if (collection.valueCounts !== undefined) this.categories = Promise.resolve(alignedCategories(collection.valueCounts.reference, collection.valueCounts.current, []));
     } else {
       const aggregate = collection.aggregate;
       this.counts = null;
@@ -258,10 +261,12 @@ export interface BinRequest {
   readonly column: string;
   readonly method: BinningMethod;
   readonly binCount: number;
-  /** Whether the inner reference quantiles may be estimates (`approx_quantile`) instead of exact (`quantile_cont`). */
+  /** Whether the inner reference quantiles may be estimates (`reservoir_quantile`) instead of exact (`quantile_cont`). */
   readonly approximate: boolean;
   /** The values of each sample left out of the bins, when already counted. */
   readonly excluded?: { readonly reference: ExcludedCounts; readonly current: ExcludedCounts };
+  /** The reference's values left out of the bins, when only they are counted yet. */
+  readonly referenceExcluded?: ExcludedCounts;
 }
 
 /**
@@ -269,9 +274,25 @@ export interface BinRequest {
  * reference quantiles (or minimum and maximum) of all columns in one scan of the reference, the
  * rules of `referenceQuantileEdges` for repeated quantiles (one more scan when a quantile
  * repeats), and the bin counts of all columns in one scan per sample. Where a request allows it,
- * the inner quantiles are estimates (`approx_quantile`); the counts within the edges stay exact.
+ * the inner quantiles are estimates (`reservoir_quantile`); the counts within the edges stay exact.
  */
 export async function binsOfColumns(source: DriftSource, requests: readonly BinRequest[]): Promise<Map<string, AlignedOutcome>> {
+  const { edges: edgesOf, outcomes } = await binEdgesOfColumns(source, requests);
+  const excludedOf = new Map(requests.map((request) => [request.column, request.excluded]));
+  const specs = [...edgesOf].map(([column, edges]) => ({ column, edges }));
+  const reference = await binnedCounts(source.engine, source.reference, specs.map((spec) => ({ ...spec, excluded: excludedOf.get(spec.column)?.reference })));
+  const current = await binnedCounts(source.engine, source.current, specs.map((spec) => ({ ...spec, excluded: excludedOf.get(spec.column)?.current })));
+  for (const { column, edges } of specs) {
+    outcomes.set(column, { defined: true, aligned: alignBinnedCounts(reference.get(column) as BinnedCounts, current.get(column) as BinnedCounts), edges });
+  }
+  return outcomes;
+}
+
+/**
+ * Computes the bin edges of `binsOfColumns` from the reference alone: the edges of each column
+ * that has finite reference values, and an undefined outcome for each column that has none.
+ */
+export async function binEdgesOfColumns(source: DriftSource, requests: readonly BinRequest[]): Promise<{ edges: Map<string, number[]>; outcomes: Map<string, AlignedOutcome> }> {
   const outcomes = new Map<string, AlignedOutcome>();
   const edgesOf = new Map<string, number[]>();
   const groups = new Map<string, BinRequest[]>();
@@ -289,7 +310,7 @@ export async function binsOfColumns(source: DriftSource, requests: readonly BinR
       source.reference,
       group.map((request) => request.column),
       probabilities,
-      { approximate, allFinite: new Set(group.filter((request) => request.excluded !== undefined && allFinite(request.excluded.reference)).map((request) => request.column)) },
+      { approximate, allFinite: new Set(group.filter((request) => isAllFinite(request.referenceExcluded ?? request.excluded?.reference)).map((request) => request.column)) },
     );
     for (const request of group) {
       const found = quantiles.get(request.column) ?? null;
@@ -313,18 +334,11 @@ export async function binsOfColumns(source: DriftSource, requests: readonly BinR
       request.method === 'equal-width' ? equalWidthEdges(quantiles[0] as number, quantiles[1] as number, request.binCount) : quantileEdges(quantiles, successors.get(request.column) ?? new Map()),
     );
   }
-
-  const excludedOf = new Map(requests.map((request) => [request.column, request.excluded]));
-  const specs = [...edgesOf].map(([column, edges]) => ({ column, edges }));
-  const reference = await binnedCounts(source.engine, source.reference, specs.map((spec) => ({ ...spec, excluded: excludedOf.get(spec.column)?.reference })));
-  const current = await binnedCounts(source.engine, source.current, specs.map((spec) => ({ ...spec, excluded: excludedOf.get(spec.column)?.current })));
-  for (const { column, edges } of specs) {
-    outcomes.set(column, { defined: true, aligned: alignBinnedCounts(reference.get(column) as BinnedCounts, current.get(column) as BinnedCounts), edges });
-  }
-  return outcomes;
+  return { edges: edgesOf, outcomes };
 }
 
-function allFinite(excluded: ExcludedCounts): boolean {
+function isAllFinite(excluded: ExcludedCounts | undefined): boolean {
+  if (excluded === undefined) return false;
   return excluded.positiveInfinity + excluded.negativeInfinity + excluded.notANumber === 0;
 }
 

@@ -1,12 +1,13 @@
 import type { ExcludedCounts } from '../core/aggregates.js';
-import { defaultBinCount, defaultMaxCategories } from '../core/drift/binning.js';
-import { datasetDrift, defaultDatasetDriftShare, distanceSizeLimit, driftTestForColumn, findDriftOverrideProblems, type DatasetDrift, type DriftTestChoice, type DriftTestKind, type DriftTestName, type DriftTestOverride } from '../core/drift/default-test.js';
+import { defaultMaxCategories } from '../core/drift/binning.js';
+import { datasetDrift, defaultDatasetDriftShare, driftTests, findDriftOverrideProblems, type DatasetDrift, type DriftTestKind, type DriftTestName, type DriftTestOverride } from '../core/drift/default-test.js';
 import type { KolmogorovSmirnovMethod } from '../core/drift/kolmogorov-smirnov.js';
 import { undefinedBecause, type Measured } from '../core/measured.js';
-import { compareCategoryColumns, compareNumericColumns, defaultPooledLimit, driftUnit, numericDriftSummaries, quoteIdentifier, SqlParameters, type CategoryComparison, type DataEngine, type DataSet, type NumericDriftSummary } from '../data/index.js';
+import { defaultPooledLimit, driftUnit, quoteIdentifier, SqlParameters, type DataEngine, type DataSet } from '../data/index.js';
 import { toCount } from '../data/values.js';
 import { validationFailed, type ErrorDetail } from '../../platform/errors.js';
-import { binKey, binsOfColumns, CategoricalColumnData, largeSampleSummary, NumericColumnData, type AlignedOutcome, type ColumnData, type DriftSource, type NumericAggregate, type NumericCounts, type SampleSizes } from './drift-column-data.js';
+import { collectColumns, collectStreamedColumns, type CollectedFacts } from './drift-collect.js';
+import type { ColumnData, DriftSource, SampleSizes } from './drift-column-data.js';
 import { driftColumnType, incomparableReason, loadColumns, matchColumns, unloadColumns, type ColumnPair, type DriftColumnType, type LoadedDataSet } from './drift-columns.js';
 import { incomparableMetricValue, measureDriftMetric, metricAcceptsType, type DriftMetricRequest, type DriftMetricValue } from './drift-metrics.js';
 import { measureColumnDrift, type DriftDistributions, type OtherDriftMeasure } from './drift-report-column.js';
@@ -18,17 +19,19 @@ import { countRows } from './row-count.js';
  * measures and both distributions as bins for display. Dataset drift is the share of drifted
  * columns.
  *
- * Cost: each file is read once (CSV and JSON Lines into a temporary table, Parquet where it
- * lies). One scan over both samples counts the values of every numerical column. A large
- * numerical column (more than 1,000 values in its smaller sample) whose test runs on bins is
- * never fetched: its reference quantiles and bin counts come from SQL, together with those of
- * the other large columns, and its other measures are those computed from bins. KS and the
- * Wasserstein distance are then listed as skipped for cost, unless an override or a policy
- * metric asks for them. Every other numerical column is fetched once per sample, sorted in
- * JavaScript and merged into pooled value counts, or, with more finite values than `pooledLimit`
- * (both samples together), gets KS D and the Wasserstein distance from SQL. Anderson-Darling
- * needs every value and is undefined above the limit. All categorical columns are counted in one
- * GROUPING SETS query over both samples.
+ * Cost: the reference file is read once (a CSV or JSON Lines file into a temporary table, a
+ * Parquet file where it lies). A current CSV or JSON Lines file that is not loaded yet is parsed
+ * once where it lies, in one scan that counts, bins and categorizes every column (see
+ * `readsCurrentInPlace` for when it is loaded into a table instead). A large numerical column
+ * (more than 1,000 values in its smaller sample) whose test runs on bins is never fetched. Its
+ * reference quantiles and bin counts come from SQL, together with those of the other large
+ * columns, and its other measures are those computed from bins. KS and the Wasserstein distance
+ * are then listed as skipped for cost, unless an override or a policy metric requests them.
+ * Every other numerical column is fetched once per sample, sorted in JavaScript and merged into
+ * pooled value counts, or, with more finite values than `pooledLimit` (both samples together),
+ * gets KS D and the Wasserstein distance from SQL. Anderson-Darling needs every value and is
+ * undefined above the limit. Categorical columns are counted in one query over both samples, or
+ * in the scan of each sample when the current file is read in place.
  *
  * Edge cases:
  * - an empty sample, or a column without any value in one file: the column is not tested, with
@@ -153,9 +156,12 @@ export async function measureDrift(engine: DataEngine, reference: DataSet, curre
   const comparable = supported.filter((pair) => incomparableReason(pair) === null);
   const loaded: LoadedDataSet[] = [];
   try {
-    const source = await loadSource(engine, reference, current, supported, loaded);
+    const streamed = readsCurrentInPlace(current, supported, settings);
+    const source = await loadSource(engine, reference, current, supported, loaded, streamed);
+    const facts: CollectedFacts = { currentRows: null };
+    const collection = streamed ? collectStreamedColumns(source, comparable, settings, facts) : collectColumns(source, comparable, settings);
     const results = new Map<string, { result: ColumnDriftResult; metrics: Map<string, DriftMetricValue> }>();
-    for await (const data of collectColumns(source, comparable, settings)) {
+    for await (const data of collection) {
       const pair = comparable.find((candidate) => candidate.column === data.column) as ColumnPair;
       results.set(pair.column, await measureColumn(data, pair, settings));
     }
@@ -182,7 +188,7 @@ export async function measureDrift(engine: DataEngine, reference: DataSet, curre
     const drifted = tested.filter((column) => column.drifted === true).length;
     return {
       reference: { file: reference.path, format: reference.format, rows: await countRows(engine, source.reference) },
-      current: { file: current.path, format: current.format, rows: await countRows(engine, source.current) },
+      current: { file: current.path, format: current.format, rows: facts.currentRows ?? (await countRows(engine, source.current)) },
       columns,
       onlyInReference: matched.onlyInReference,
       onlyInCurrent: matched.onlyInCurrent,
@@ -234,94 +240,29 @@ function checkOverrides(reference: DataSet, pairs: readonly ColumnPair[], overri
   if (problems.length > 0) throw validationFailed(problems, `The drift test overrides are invalid: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}`);
 }
 
-async function loadSource(engine: DataEngine, reference: DataSet, current: DataSet, pairs: readonly ColumnPair[], loaded: LoadedDataSet[]): Promise<DriftSource> {
+/**
+ * Returns whether the current file is parsed once where it lies instead of being loaded into a
+ * table (see `collectStreamedColumns`), because loading a CSV file costs more than one parse of
+ * it. The current file is loaded when it is not a CSV or JSON Lines file (Parquet is read where it
+ * lies anyway), when it is loaded already, or when a column is mapped to another name. It is also
+ * loaded when a policy metric or an override requests a test on every value, because such a test
+ * reads its column again.
+ */
+function readsCurrentInPlace(current: DataSet, pairs: readonly ColumnPair[], settings: DriftSettings): boolean {
+  if ((current.format !== 'csv' && current.format !== 'jsonl') || current.isMaterialized) return false;
+  if (pairs.some((pair) => pair.currentColumn !== pair.column)) return false;
+  if (settings.metrics.length > 0) return false;
+  return Object.values(settings.overrides).every((override) => override.test === undefined || driftTests[override.test].acceptsCategories);
+}
+
+async function loadSource(engine: DataEngine, reference: DataSet, current: DataSet, pairs: readonly ColumnPair[], loaded: LoadedDataSet[], currentInPlace: boolean): Promise<DriftSource> {
   if (pairs.length === 0) return { engine, reference, current };
   const loadedReference = await loadColumns(engine, reference, pairs.map((pair) => ({ source: pair.column, name: pair.column })));
   loaded.push(loadedReference);
+  if (currentInPlace) return { engine, reference: loadedReference.dataSet, current };
   const loadedCurrent = await loadColumns(engine, current, pairs.map((pair) => ({ source: pair.currentColumn, name: pair.column })));
   loaded.push(loadedCurrent);
   return { engine, reference: loadedReference.dataSet, current: loadedCurrent.dataSet };
-}
-
-/**
- * Yields the aggregates of each column. All numerical columns are counted first, in one scan
- * over both samples. A large column (see `isLargeSample`) whose test needs no values is then
- * binned in SQL together with the other large columns, without fetching a value. Every other
- * numerical column is fetched as before; the next one is fetched while the caller computes the
- * tests of the current one, so that DuckDB's scan overlaps the JavaScript work, and at most two
- * columns' pooled values are in memory at a time. Categorical columns are counted in one query
- * over both samples.
- */
-async function* collectColumns(source: DriftSource, pairs: readonly ColumnPair[], settings: DriftSettings): AsyncGenerator<ColumnData> {
-  const numerical = pairs.filter((pair) => driftColumnType(pair.reference) === 'numerical');
-  const summaries = await numericDriftSummaries(source.engine, source.reference, source.current, numerical.map((pair) => pair.column));
-  const large: { pair: ColumnPair; counts: NumericCounts; choice: DriftTestChoice }[] = [];
-  const fetched: ColumnPair[] = [];
-  for (const pair of numerical) {
-    const summary = summaries.get(pair.column) as NumericDriftSummary;
-    const counts: NumericCounts = {
-      sizes: { reference: summary.reference.finite, current: summary.current.finite },
-      excluded: { reference: summary.reference.excluded, current: summary.current.excluded },
-      distinctCount: summary.distinctCount,
-      distinctIsExact: summary.distinctIsExact,
-    };
-    const choice = driftTestForColumn({ columnType: 'numerical', referenceSize: counts.sizes.reference, currentSize: counts.sizes.current, distinctCount: counts.distinctCount }, settings.overrides[pair.column] ?? {});
-    if (isLargeSample(counts.sizes) && choice.input !== 'values') large.push({ pair, counts, choice });
-    else fetched.push(pair);
-  }
-
-  const requests = large
-    .filter((entry) => entry.choice.binning !== null)
-    .map((entry) => ({ column: entry.pair.column, ...(entry.choice.binning as NonNullable<DriftTestChoice['binning']>), approximate: entry.counts.sizes.reference > exactQuantileLimit, excluded: entry.counts.excluded }));
-  const bins = await binsOfColumns(source, requests);
-  for (const { pair, counts } of large) {
-    const request = requests.find((candidate) => candidate.column === pair.column);
-    const known = request === undefined ? new Map<string, AlignedOutcome>() : new Map([[binKey(request.method, request.binCount), bins.get(pair.column) as AlignedOutcome]]);
-    yield new NumericColumnData(source, pair.column, { kind: 'counts', counts, bins: known, fetchValues: () => collectValues(source, pair.column, settings.pooledLimit) });
-  }
-
-  let next: Promise<NumericColumnData> | null = fetched.length > 0 ? collectNumeric(source, (fetched[0] as ColumnPair).column, settings.pooledLimit) : null;
-  for (let index = 0; index < fetched.length; index++) {
-    const data = await (next as Promise<NumericColumnData>);
-    next = index + 1 < fetched.length ? collectNumeric(source, (fetched[index + 1] as ColumnPair).column, settings.pooledLimit) : null;
-    // A failure of the prefetch is raised where it is awaited, not as an unhandled rejection.
-    next?.catch(() => undefined);
-    yield data;
-  }
-
-  const categorical = pairs.filter((candidate) => driftColumnType(candidate.reference) === 'categorical');
-  const comparisons = await compareCategoryColumns(source.engine, source.reference, source.current, categorical.map((pair) => pair.column), { topK: settings.maxCategories });
-  for (const pair of categorical) {
-    yield new CategoricalColumnData(source, pair.column, comparisons.get(pair.column) as CategoryComparison, settings.maxCategories);
-  }
-}
-
-/**
- * Reference sizes up to which the bin edges of a large column are exact quantiles
- * (`quantile_cont`); above it they are estimates (`approx_quantile`), which cost a third as
- * much on 1,000,000 values and move an edge slightly, never the count within the edges.
- */
-export const exactQuantileLimit = 100_000;
-
-/**
- * A numerical column is large when its smaller sample is above the size at which the default
- * test turns from KS to Jensen-Shannon on reference-quantile bins (`distanceSizeLimit` of the
- * default 10 bins, 1,000 values). Such a column is tested on counts and bins from SQL, unless
- * its test (an override) needs the values.
- */
-function isLargeSample(sizes: SampleSizes): boolean {
-  return Math.min(sizes.reference, sizes.current) > distanceSizeLimit(defaultBinCount);
-}
-
-async function collectNumeric(source: DriftSource, column: string, pooledLimit: number): Promise<NumericColumnData> {
-  return new NumericColumnData(source, column, { kind: 'values', aggregate: await collectValues(source, column, pooledLimit) });
-}
-
-async function collectValues(source: DriftSource, column: string, pooledLimit: number): Promise<NumericAggregate> {
-  const [comparison] = await compareNumericColumns(source.engine, source.reference, source.current, [column], { pooledLimit });
-  if (comparison === undefined) throw new Error(`The data layer returned no comparison for column "${column}"`);
-  if (comparison.kind === 'pooled') return { kind: 'pooled', pooled: comparison.pooled };
-  return { kind: 'large', distance: comparison.distance, summary: await largeSampleSummary(source, column) };
 }
 
 async function measureColumn(data: ColumnData, pair: ColumnPair, settings: DriftSettings): Promise<{ result: ColumnDriftResult; metrics: Map<string, DriftMetricValue> }> {
