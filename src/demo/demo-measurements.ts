@@ -19,11 +19,13 @@ import { custosVersion } from '../platform/version.js';
  * - the calibration of the decile score (`compas/calibration-policy.yaml`);
  * - input drift between ProPublica's violence sample and the general sample (`compas/drift-policy.yaml`);
  * - a replay of monitoring: the false positive rates of the defendants screened in each half
- *   month from January 2013 to March 2014, recorded as if monitoring had run at the end of each
- *   half month, so that the KPI series has 30 points for its control charts. Each replayed run
- *   states its window in its report. The replay stops at March 2014 because ProPublica's sample
- *   keeps a defendant screened later only when they reoffended, so later windows have almost no
- *   actual negatives.
+ *   month from January 2013 to March 2014, so that the KPI series has 30 points for its control
+ *   charts. The replay stops at March 2014 because ProPublica's sample keeps a defendant
+ *   screened later only when they reoffended, so later windows have almost no actual negatives.
+ *   The replayed runs stand for the monitoring of the half months before the demo loads, and
+ *   are dated so: on a time axis the series then leads up to the gate run, instead of lying
+ *   years before it. Each replayed run states its screening window and its monitoring window in its
+ *   report.
  */
 
 const policyFiles = ['compas/fairness-policy.yaml', 'compas/calibration-policy.yaml', 'compas/drift-policy.yaml'] as const;
@@ -56,7 +58,9 @@ export async function prepareDemoMeasurement(examplesDirectory: string): Promise
   const { summarizeFairness } = await import('../measurement/engine/fairness-measurement.js');
   const gate = runs[0]!;
   const evaluationFile = gate.files.find((file) => file.role === 'evaluation')!;
-  const replay = scan.windows.map((window) => {
+  const monitoringWindowOf = monitoringWindowShift(scan.windows, new Date(gate.outcome.startedAt));
+  const replay = scan.windows.map((screening) => {
+    const window = { ...screening, ...monitoringWindowOf(screening.from) };
     const counts: FairnessCounts = {
       ...scan.counts,
       file: path.basename(compasDataFile),
@@ -77,9 +81,16 @@ interface WindowCounts {
   /** First and last screening day of the window, YYYY-MM-DD. */
   readonly from: string;
   readonly to: string;
-  /** When monitoring at the window's end would have run: 06:00 UTC on the day after it. */
-  readonly finishedAt: string;
   readonly groups: readonly GroupConfusion[];
+}
+
+/** A screening window with the monitoring window that the demo records it as. */
+interface ReplayedWindow extends WindowCounts {
+  /** First and last day of the monitoring window, YYYY-MM-DD. */
+  readonly monitoredFrom: string;
+  readonly monitoredTo: string;
+  /** When monitoring at the end of the monitoring window would have run: 06:00 UTC on the day after it. */
+  readonly finishedAt: string;
 }
 
 const replayOptions: FairnessMeasurementOptions = {
@@ -112,7 +123,8 @@ async function countWindows(file: string, engineOptions: { threads: number; memo
     const windows = [...byWindow.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([from, races]) => ({
-        ...windowBounds(from),
+        from,
+        to: windowBounds(halfMonthIndex(from)).to,
         groups: [...races.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([race, list]) => ({ key: [race], counts: sumCounts(list) })),
       }));
     return { counts, windows };
@@ -121,20 +133,53 @@ async function countWindows(file: string, engineOptions: { threads: number; memo
   }
 }
 
-/** The last day of a half-month window starting on `from` (the 1st or the 16th), and when its monitoring would have run. */
-function windowBounds(from: string): { from: string; to: string; finishedAt: string } {
-  const [year, month, day] = from.split('-').map(Number) as [number, number, number];
-  const lastDay = day === 1 ? 15 : new Date(Date.UTC(year, month, 0)).getUTCDate();
-  const to = `${from.slice(0, 8)}${String(lastDay).padStart(2, '0')}`;
-  const finishedAt = new Date(Date.UTC(year, month - 1, lastDay + 1, 6, 0, 0)).toISOString();
-  return { from, to, finishedAt };
+/** Hour of the day (UTC) at which a replayed monitoring run finishes, on the day after its window. */
+const monitoringHour = 6;
+
+/**
+ * Numbers the half months in a row: 24 × year + 2 × (month − 1), plus 1 for the second half.
+ * Takes a YYYY-MM-DD day or an instant, read in UTC.
+ */
+function halfMonthIndex(day: string | Date): number {
+  const [year, month, date] =
+    typeof day === 'string' ? (day.split('-').map(Number) as [number, number, number]) : [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
+  return year * 24 + (month - 1) * 2 + (date >= 16 ? 1 : 0);
+}
+
+/** Returns the first and last day of a numbered half month (the 1st to the 15th, or the 16th to the month's end), and when its monitoring would have run. */
+function windowBounds(index: number): { from: string; to: string; finishedAt: string } {
+  const year = Math.floor(index / 24);
+  const month = Math.floor((index % 24) / 2) + 1;
+  const firstDay = index % 2 === 0 ? 1 : 16;
+  const lastDay = firstDay === 1 ? 15 : new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const prefix = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-`;
+  return {
+    from: `${prefix}${String(firstDay).padStart(2, '0')}`,
+    to: `${prefix}${String(lastDay).padStart(2, '0')}`,
+    finishedAt: new Date(Date.UTC(year, month - 1, lastDay + 1, monitoringHour, 0, 0)).toISOString(),
+  };
+}
+
+/**
+ * Moves the screening windows by whole half months so that the last one becomes the half month
+ * whose monitoring run finished last before `anchor`. The windows keep their order and spacing.
+ */
+function monitoringWindowShift(windows: readonly WindowCounts[], anchor: Date): (from: string) => Omit<ReplayedWindow, keyof WindowCounts> {
+  // The half month before the one that contains (anchor − monitoring hour) ran its monitoring at or before the anchor.
+  const lastMonitored = halfMonthIndex(new Date(anchor.getTime() - monitoringHour * 3_600_000)) - 1;
+  const lastScreened = windows.length === 0 ? lastMonitored : halfMonthIndex(windows.at(-1)!.from);
+  const shift = lastMonitored - lastScreened;
+  return (from) => {
+    const bounds = windowBounds(halfMonthIndex(from) + shift);
+    return { monitoredFrom: bounds.from, monitoredTo: bounds.to, finishedAt: bounds.finishedAt };
+  };
 }
 
 /**
  * One replayed run: the fairness measurement of the defendants screened in a half month, judged
  * with the gate's false positive rate check.
  */
-function replayedWindowRun(gate: RecordMeasurementRun, evaluationFile: RecordMeasurementRun['files'][number], window: WindowCounts, measurement: FairnessMeasurement): RecordMeasurementRun {
+function replayedWindowRun(gate: RecordMeasurementRun, evaluationFile: RecordMeasurementRun['files'][number], window: ReplayedWindow, measurement: FairnessMeasurement): RecordMeasurementRun {
   const period = `${window.from} to ${window.to}`;
   const finishedAt = window.finishedAt;
   const check = {
@@ -162,7 +207,7 @@ function replayedWindowRun(gate: RecordMeasurementRun, evaluationFile: RecordMea
         [`race, defendants screened ${period}`]: {
           ...measurement,
           file: path.basename(compasDataFile),
-          replay: `Replayed by the demo: the rows of ${path.basename(compasDataFile)} whose compas_screening_date is from ${period}, as monitoring at the end of that half month would have measured them.`,
+          replay: `Replayed by the demo: the rows of ${path.basename(compasDataFile)} whose compas_screening_date is from ${period}, recorded as the monitoring of ${window.monitoredFrom} to ${window.monitoredTo}.`,
         },
       },
     },

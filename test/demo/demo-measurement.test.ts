@@ -32,8 +32,39 @@ describe.each(databaseKinds)('demo COMPAS measurement on %s', (kind) => {
     expect(checks.items.map((run) => run.policyName).sort()).toEqual(['COMPAS decile calibration', 'COMPAS fairness gate', 'COMPAS input drift, violence sample against the general sample']);
     const replayed = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'fairness', sort: 'finishedAt', limit: 100 });
     expect(replayed.total).toBe(30);
-    expect(replayed.items[0]!.finishedAt).toBe('2013-01-16T06:00:00.000Z');
-    expect(replayed.items[29]!.finishedAt).toBe('2014-04-01T06:00:00.000Z');
+  });
+
+  it('dates the replay as the half months before the gate', async () => {
+    const gate = await gateRun();
+    const replayed = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'fairness', sort: 'finishedAt', limit: 100 });
+    const times = replayed.items.map((run) => new Date(run.finishedAt));
+    for (const time of times) {
+      expect(time.getUTCHours()).toBe(6);
+      expect([1, 16]).toContain(time.getUTCDate());
+    }
+    // Consecutive half months: each run is 13 to 16 days after the one before.
+    for (let index = 1; index < times.length; index += 1) {
+      const days = (times[index]!.getTime() - times[index - 1]!.getTime()) / 86_400_000;
+      expect(days, `run ${index}`).toBeGreaterThanOrEqual(13);
+      expect(days, `run ${index}`).toBeLessThanOrEqual(16);
+    }
+    // The last replayed monitoring run finished before the gate started, less than a half month earlier.
+    const lastGap = Date.parse(gate.startedAt) - times.at(-1)!.getTime();
+    expect(lastGap).toBeGreaterThanOrEqual(0);
+    expect(lastGap).toBeLessThan(16 * 86_400_000);
+  });
+
+  it('states the screening window of each replay', async () => {
+    const replayed = await listMeasurementRuns(ctx, auditor, compasId, { kind: 'fairness', sort: 'finishedAt', limit: 100 });
+    const first = await getMeasurementRun(ctx, auditor, replayed.items[0]!.id);
+    const last = await getMeasurementRun(ctx, auditor, replayed.items[29]!.id);
+    const keys = (run: typeof first) => Object.keys((run.report as { results: { fairness: Record<string, unknown> } }).results.fairness);
+    expect(keys(first)).toEqual(['race, defendants screened 2013-01-01 to 2013-01-15']);
+    expect(keys(last)).toEqual(['race, defendants screened 2014-03-16 to 2014-03-31']);
+    const monitored = new Date(replayed.items[29]!.finishedAt);
+    monitored.setUTCDate(monitored.getUTCDate() - 1);
+    const note = (Object.values((last.report as { results: { fairness: Record<string, { replay: string }> } }).results.fairness)[0]!).replay;
+    expect(note).toMatch(new RegExp(`recorded as the monitoring of \\d{4}-\\d{2}-(01|16) to ${monitored.toISOString().slice(0, 10)}\\.$`));
   });
 
   it('records the fairness gate as a failed run', async () => {

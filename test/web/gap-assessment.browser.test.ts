@@ -40,6 +40,43 @@ async function openGapAssessment(page: Page): Promise<void> {
   await page.getByTestId('assessment-summary').waitFor();
 }
 
+interface RemediationAction {
+  id: string;
+  itemRef: string;
+  title: string;
+  ownerPersonId: string;
+  dueDate: string;
+  status: string;
+  doneAt: string | null;
+}
+
+interface Assessment {
+  id: string;
+  title: string;
+  mode: string;
+  sampleSize: number | null;
+  seed: number | null;
+  progress: { findingCounts: Record<string, number> };
+}
+
+async function demoAssessmentId(page: Page): Promise<string> {
+  const list = await readJson<{ items: Array<{ id: string; status: string }> }>(page, '/api/assessments?mode=gap&status=completed');
+  return list.items[0]!.id;
+}
+
+/** Opens the remediation of the demo's completed assessment; a test above starts a newer one, which the screen would show first. */
+async function openRemediation(page: Page): Promise<void> {
+  await openGapAssessment(page);
+  await page.getByLabel('Assessment', { exact: true }).selectOption(await demoAssessmentId(page));
+  await page.getByRole('tab', { name: 'Remediation' }).click();
+  await page.getByTestId('remediation-plan').waitFor();
+}
+
+async function openMockAudits(page: Page): Promise<void> {
+  await openGapAssessment(page);
+  await page.getByRole('tab', { name: 'Mock audits' }).click();
+}
+
 /** Reads the cells of a table row as text, header cell first. */
 async function rowCells(page: Page, testId: string): Promise<string[]> {
   return page.getByTestId(testId).locator('th, td').allTextContents();
@@ -126,6 +163,144 @@ describe('gap assessment screen', { timeout: 90_000 }, () => {
     await page.getByText(/^1 of 70 items have a maturity level/).waitFor();
   });
 
+  it('lists remediation actions with owner names', async () => {
+    const page = await workspace.signIn('admin');
+    await openRemediation(page);
+    const assessmentId = await demoAssessmentId(page);
+    const actions = await readJson<{ items: RemediationAction[] }>(page, `/api/assessments/${assessmentId}/remediation-actions?sort=dueDate&limit=500`);
+    // The demo raises three actions; a test below adds one more.
+    expect(actions.items.length).toBeGreaterThanOrEqual(3);
+    const names = await readJson<Array<{ id: string; name: string }>>(
+      page,
+      `/api/people/names?${actions.items.map((action) => `ids=${encodeURIComponent(action.ownerPersonId)}`).join('&')}`,
+    );
+
+    const rows = page.getByTestId('remediation-action-row');
+    await expect(rows.count()).resolves.toBe(actions.items.length);
+    for (const [index, action] of actions.items.entries()) {
+      const cells = await rows.nth(index).locator('th, td').allTextContents();
+      expect(cells[1]).toContain(action.title);
+      expect(cells[2]).toBe(names.find((person) => person.id === action.ownerPersonId)!.name);
+      expect(cells[2]).not.toContain(action.ownerPersonId);
+      // The due date is shown in the app's date style, with the API's value in the time element.
+      const due = rows.nth(index).locator('time').first();
+      await expect(due.getAttribute('datetime')).resolves.toBe(action.dueDate);
+      expect(await due.textContent()).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+      await expect(rows.nth(index).getByRole('combobox', { name: `Status of ${action.title}` }).inputValue()).resolves.toBe(action.status);
+    }
+
+    const plan = await readJson<{ items: Array<{ itemId: string; priority: number }> }>(page, `/api/assessments/${assessmentId}/remediation-plan?limit=500`);
+    await expect(page.getByTestId('remediation-plan').locator('tbody tr').count()).resolves.toBe(plan.items.length);
+    const first = await rowCells(page, `plan-row-${plan.items[0]!.itemId}`);
+    expect(first[3]).toBe(String(plan.items[0]!.priority));
+
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, '05b-remediation');
+  });
+
+  it('adds a remediation action, then completes it', async () => {
+    const page = await workspace.signIn('admin');
+    await openRemediation(page);
+    const assessmentId = await demoAssessmentId(page);
+    const plan = await readJson<{ items: Array<{ ref: string; itemId: string }> }>(page, `/api/assessments/${assessmentId}/remediation-plan?limit=500`);
+    const item = plan.items.at(-1)!;
+
+    await page.getByRole('button', { name: `Raise action for ${item.itemId}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a remediation action' });
+    await expect(dialog.getByLabel('Item').inputValue()).resolves.toBe(item.ref);
+    // Without a title, owner and due date the API names each field, and the form shows it beside the field.
+    await dialog.getByRole('button', { name: 'Add the action' }).click();
+    await dialog.getByText('Required: enter more than spaces').waitFor();
+    for (const label of ['Title', 'Owner', 'Due date']) {
+      const field = dialog.getByLabel(label, { exact: true });
+      await expect(field.getAttribute('aria-invalid'), label).resolves.toBe('true');
+      const errorText = await page.locator(`[id="${await field.getAttribute('id')}-error"]`).textContent();
+      expect(errorText, label).toMatch(/^Required/);
+    }
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await dialog.getByLabel('Title', { exact: true }).fill('Write the supplier AI clause');
+    const owner = dialog.getByLabel('Owner', { exact: true });
+    const ownerName = (await owner.locator('option').nth(1).textContent())!;
+    await owner.selectOption({ label: ownerName });
+    await dialog.getByLabel('Due date', { exact: true }).fill('2027-03-31');
+    await dialog.getByRole('button', { name: 'Add the action' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const row = page.getByTestId('remediation-action-row').filter({ hasText: 'Write the supplier AI clause' });
+    await row.waitFor();
+    const cells = await row.locator('th, td').allTextContents();
+    expect(cells[0]).toContain(item.itemId);
+    expect(cells[2]).toBe(ownerName);
+    expect(cells[3]).toBe('31 Mar 2027');
+
+    await row.getByRole('combobox', { name: 'Status of Write the supplier AI clause' }).selectOption('done');
+    await row.getByText(/^Done \d{1,2} [A-Z][a-z]{2} \d{4}$/).waitFor();
+
+    const actions = await readJson<{ items: RemediationAction[] }>(page, `/api/assessments/${assessmentId}/remediation-actions?limit=500`);
+    const saved = actions.items.find((action) => action.title === 'Write the supplier AI clause')!;
+    expect(saved.itemRef).toBe(item.ref);
+    expect(saved.dueDate).toBe('2027-03-31');
+    expect(saved.status).toBe('done');
+    expect(saved.doneAt).not.toBeNull();
+  });
+
+  it('starts a mock audit and records a finding', async () => {
+    const page = await workspace.signIn('admin');
+    await openMockAudits(page);
+    await page.getByText(/^No mock audit has been started yet/).waitFor();
+    await page.getByRole('button', { name: 'Start a mock audit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Start a mock audit' });
+    await dialog.getByLabel('Title').fill('Rehearsal before stage 2');
+    // More controls than the catalogue has: the API's limit appears beside the field in plain words.
+    await dialog.getByLabel('Sample size').fill('1000');
+    await dialog.getByRole('button', { name: 'Start the mock audit' }).click();
+    const sampleError = dialog.getByText(/^Only \d+ controls are in scope: choose at most \d+, or include the organization's own controls$/);
+    await sampleError.waitFor();
+    await expect(dialog.getByLabel('Sample size').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await dialog.getByLabel('Sample size').fill('5');
+    await dialog.getByLabel('Seed').fill('42');
+    await dialog.getByRole('button', { name: 'Start the mock audit' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('mock-audit-findings').waitFor();
+
+    const audits = await readJson<{ items: Assessment[] }>(page, '/api/assessments?mode=mock_audit');
+    expect(audits.items).toHaveLength(1);
+    const audit = audits.items[0]!;
+    expect(audit.sampleSize).toBe(5);
+    expect(audit.seed).toBe(42);
+    const answers = await readJson<{ items: Array<{ ref: string; itemId: string }> }>(page, `/api/assessments/${audit.id}/answers?limit=500`);
+    expect(answers.items).toHaveLength(5);
+    await expect(page.getByTestId('mock-audit-findings').locator('tbody tr').count()).resolves.toBe(5);
+    await page.getByText(/^0 of 5 sampled controls have a finding/).waitFor();
+
+    const control = answers.items[0]!;
+    await page.getByRole('button', { name: `Record finding on ${control.itemId}` }).click();
+    const editor = page.getByRole('group', { name: new RegExp(`^Finding on ${control.itemId.replaceAll('.', '\\.')} `) });
+    // A nonconformity without its statement is rejected, and the message sits under the statement.
+    await editor.getByLabel('Finding', { exact: true }).selectOption('minor_nonconformity');
+    await editor.getByRole('button', { name: `Save ${control.itemId}` }).click();
+    const statement = editor.getByLabel('Statement of the finding');
+    await expect.poll(() => statement.getAttribute('aria-invalid')).toBe('true');
+    const statementError = await page.locator(`[id="${await statement.getAttribute('id')}-error"]`).textContent();
+    expect(statementError).toMatch(/is required for a finding of minor_nonconformity/);
+
+    await statement.fill('No record shows that the control was reviewed in the last twelve months.');
+    await editor.getByRole('button', { name: `Save ${control.itemId}` }).click();
+    await editor.waitFor({ state: 'detached' });
+    await expect(page.getByTestId(`finding-row-${control.itemId}`).textContent()).resolves.toContain('Minor nonconformity');
+    await page.getByText('Findings: 1 minor nonconformity.').waitFor();
+
+    const answer = await readJson<{ finding: string; findingText: string }>(page, `/api/assessments/${audit.id}/answers/${encodeURIComponent(control.ref)}`);
+    expect(answer.finding).toBe('minor_nonconformity');
+    expect(answer.findingText).toBe('No record shows that the control was reviewed in the last twelve months.');
+
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, '05c-mock-audit');
+  });
+
   it('shows the internal auditor no edit controls', async () => {
     const page = await workspace.signIn('auditor');
     await openGapAssessment(page);
@@ -135,6 +310,24 @@ describe('gap assessment screen', { timeout: 90_000 }, () => {
     await page.getByRole('tab', { name: 'Questionnaire' }).click();
     await page.getByTestId('answer-row-4.1').waitFor();
     await expect(page.getByRole('button', { name: /^Answer / }).count()).resolves.toBe(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByLabel('Assessment', { exact: true }).selectOption(await demoAssessmentId(page));
+    await page.getByRole('tab', { name: 'Remediation' }).click();
+    await page.getByTestId('remediation-plan').waitFor();
+    const rows = page.getByTestId('remediation-action-row');
+    await rows.first().waitFor();
+    // The status shows as text; the auditor gets no control that writes.
+    await expect(rows.first().locator('td').last().textContent()).resolves.toMatch(/^(Open|In progress|Done)/);
+    await expect(page.getByRole('combobox', { name: /^Status of / }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Add a remediation action' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: /^Raise action for / }).count()).resolves.toBe(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('tab', { name: 'Mock audits' }).click();
+    await page.getByLabel('Mock audit').or(page.getByText(/^No mock audit has been started yet/)).first().waitFor();
+    await expect(page.getByRole('button', { name: 'Start a mock audit' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: /^Record finding on / }).count()).resolves.toBe(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 });

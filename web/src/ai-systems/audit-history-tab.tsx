@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Code, Stack, Table, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, apiPath, ApiError, type Page } from '../api/client';
 import { useSession } from '../auth/session';
 import { QueryState } from '../components/query-state';
 import type { AiSystem } from './ai-systems-api';
 import { formatDateTime } from './labels';
+import { EventPager } from '../audit-trail/event-pager';
 
 interface AuditEvent {
   seq: number;
@@ -108,19 +109,7 @@ export function AuditHistoryTab({ system }: { system: AiSystem }) {
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
-            <Group justify="space-between">
-              <Text size="sm">
-                {page.offset + 1}–{page.offset + page.items.length} of {page.total} events
-              </Text>
-              <Group gap="xs">
-                <Button size="xs" variant="default" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - pageSize))}>
-                  Newer events
-                </Button>
-                <Button size="xs" variant="default" disabled={offset + pageSize >= page.total} onClick={() => setOffset(offset + pageSize)}>
-                  Older events
-                </Button>
-              </Group>
-            </Group>
+            <EventPager offset={page.offset} shown={page.items.length} total={page.total} pageSize={pageSize} onOffset={setOffset} />
           </Stack>
         )
       }

@@ -8,26 +8,64 @@ import { CompleteAssessmentButton, StartAssessmentButton } from './assessment-ac
 import { formatDate, formatMean, useAnswers, useGapAssessments, useMaturityScale, useScores, useTrend, type Assessment, type MaturityScale } from './assessment-api';
 import { MaturityHeatmap } from './maturity-heatmap';
 import { MaturityTrend } from './maturity-trend';
+import { MockAuditWorkspace } from './mock-audits';
 import { Questionnaire } from './questionnaire';
+import { RemediationSection } from './remediation-section';
 
 /**
  * Gap assessments against ISO/IEC 42001: the maturity heatmap per clause and Annex A group, the
- * trend over completed assessments, and the questionnaire of one assessment.
+ * trend over completed assessments, the questionnaire and the remediation of one assessment; and
+ * the mock audits with their findings.
  */
 export function GapAssessmentPage() {
+  const [params, setParams] = useSearchParams();
+  const can = useCan();
+  const readOnly = useReadOnly();
+  const canWrite = can('assessments.write') && !readOnly;
+  const section = params.get('mode') === mockAuditsParam ? mockAuditsParam : 'gap';
+  const showSection = (value: string | null) =>
+    setParams(() => {
+      const next = new URLSearchParams(window.location.search);
+      if (value === mockAuditsParam) next.set('mode', mockAuditsParam);
+      else next.delete('mode');
+      return next;
+    });
+
+  return (
+    <>
+      <PageTitle title="Gap assessment" subtitle="Maturity of each clause and Annex A group against the target level, and mock audits" />
+      <Tabs value={section} onChange={showSection} keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="gap">Gap assessments</Tabs.Tab>
+          <Tabs.Tab value={mockAuditsParam}>Mock audits</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="gap">
+          <GapAssessments />
+        </Tabs.Panel>
+        <Tabs.Panel value={mockAuditsParam}>
+          <MockAuditWorkspace canWrite={canWrite} readOnly={readOnly} />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}
+
+/** The value of the `mode` query parameter that opens the mock audits. */
+const mockAuditsParam = 'mock-audits';
+
+const assessmentViews = ['results', 'questionnaire', 'remediation'] as const;
+
+function GapAssessments() {
   const assessments = useGapAssessments();
   const scale = useMaturityScale();
   return (
-    <>
-      <PageTitle title="Gap assessment" subtitle="Maturity of each clause and Annex A group against the target level" />
-      <QueryState query={scale} label="the maturity scale">
-        {(loadedScale) => (
-          <QueryState query={assessments} label="the assessments">
-            {(page) => <AssessmentWorkspace assessments={page.items} scale={loadedScale} />}
-          </QueryState>
-        )}
-      </QueryState>
-    </>
+    <QueryState query={scale} label="the maturity scale">
+      {(loadedScale) => (
+        <QueryState query={assessments} label="the assessments">
+          {(page) => <AssessmentWorkspace assessments={page.items} scale={loadedScale} />}
+        </QueryState>
+      )}
+    </QueryState>
   );
 }
 
@@ -38,13 +76,13 @@ function AssessmentWorkspace({ assessments, scale }: { assessments: readonly Ass
   const canWrite = can('assessments.write') && !readOnly;
   const requested = params.get('assessment');
   const assessment = assessments.find((item) => item.id === requested) ?? assessments[0];
-  const view = params.get('view') === 'questionnaire' ? 'questionnaire' : 'results';
+  const view = assessmentViews.find((candidate) => candidate === params.get('view')) ?? 'results';
 
   const show = (assessmentId: string, nextView: string = view) =>
     setParams(() => {
       const next = new URLSearchParams(window.location.search);
       next.set('assessment', assessmentId);
-      if (nextView === 'questionnaire') next.set('view', nextView);
+      if (nextView !== 'results') next.set('view', nextView);
       else next.delete('view');
       return next;
     });
@@ -77,12 +115,16 @@ function AssessmentWorkspace({ assessments, scale }: { assessments: readonly Ass
           <Tabs.List>
             <Tabs.Tab value="results">Heatmap and trend</Tabs.Tab>
             <Tabs.Tab value="questionnaire">Questionnaire</Tabs.Tab>
+            <Tabs.Tab value="remediation">Remediation</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="results" pt="md">
             <Results assessment={assessment} scale={scale} />
           </Tabs.Panel>
           <Tabs.Panel value="questionnaire" pt="md">
             <AssessmentQuestionnaire key={assessment.id} assessment={assessment} scale={scale} readOnlyReason={answerBlocker(assessment, readOnly, canWrite)} />
+          </Tabs.Panel>
+          <Tabs.Panel value="remediation" pt="md">
+            <RemediationSection key={assessment.id} assessment={assessment} canWrite={canWrite} />
           </Tabs.Panel>
         </Tabs>
       )}

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Anchor, Button, Code, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Code, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, apiPath, type Page } from '../api/client';
 import { useCan, useSession } from '../auth/session';
 import { QueryState } from '../components/query-state';
 import { useUserNames, type AuditEvent } from '../audit-trail/audit-api';
+import { EventPager } from '../audit-trail/event-pager';
 import { AuditDiff } from '../audit-trail/audit-diff';
 
 const pageSize = 10;
@@ -63,22 +64,12 @@ export function RiskAuditHistory({ riskId }: { riskId: string }) {
                     <AuditDiff before={event.before} after={event.after} />
                   </div>
                 ))}
-                <Group justify="space-between" wrap="wrap">
-                  <Text size="sm">
-                    {page.offset + 1}–{page.offset + page.items.length} of {page.total} events ·{' '}
-                    <Anchor component={Link} to={`/audit-trail?recordType=risk&recordId=${riskId}`} size="sm">
-                      open in the audit trail
-                    </Anchor>
-                  </Text>
-                  <Group gap="xs">
-                    <Button size="xs" variant="default" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - pageSize))}>
-                      Newer events
-                    </Button>
-                    <Button size="xs" variant="default" disabled={offset + pageSize >= page.total} onClick={() => setOffset(offset + pageSize)}>
-                      Older events
-                    </Button>
-                  </Group>
-                </Group>
+                <EventPager offset={page.offset} shown={page.items.length} total={page.total} pageSize={pageSize} onOffset={setOffset}>
+                  {' · '}
+                  <Anchor component={Link} to={`/audit-trail?recordType=risk&recordId=${riskId}`} size="sm">
+                    open in the audit trail
+                  </Anchor>
+                </EventPager>
               </Stack>
             )
           }
