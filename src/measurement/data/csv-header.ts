@@ -1,4 +1,6 @@
-import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 
 import type { ResolvedFileSpec } from './file-spec.js';
@@ -16,27 +18,30 @@ export type FirstRecord =
 /**
  * Reads the first record after `skipRows` lines with the file's own delimiter, quote and escape,
  * without DuckDB, so that the header names are known exactly as written (DuckDB renames repeated
- * names). A file with nothing but blank lines after the skipped ones is `empty`.
+ * names). A file with nothing but blank lines after the skipped ones is `empty`. A file whose
+ * name ends in .gz is decompressed on the way, as DuckDB does.
  */
 export async function readFirstCsvRecord(path: string, csv: ResolvedFileSpec['csv']): Promise<FirstRecord> {
-  const handle = await open(path, 'r');
+  const file = createReadStream(path, { highWaterMark: chunkBytes });
+  const input: Readable = /\.gz$/i.test(path) ? file.pipe(createGunzip()) : file;
   try {
     // The decoder keeps a multi-byte character that straddles two chunks whole.
     const decoder = new StringDecoder('utf8');
     let text = '';
-    let position = 0;
-    const buffer = Buffer.alloc(chunkBytes);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, position);
-      position += bytesRead;
-      const atEnd = bytesRead < chunkBytes;
-      text += atEnd ? decoder.end(buffer.subarray(0, bytesRead)) : decoder.write(buffer.subarray(0, bytesRead));
-      const parsed = parseFirstRecord(stripByteOrderMark(text), csv, atEnd);
+    let bytes = 0;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      text += decoder.write(chunk);
+      const parsed = parseFirstRecord(stripByteOrderMark(text), csv, false);
       if (parsed !== 'incomplete') return parsed;
-      if (position > maxHeaderBytes) return { kind: 'too-long' };
+      if (bytes > maxHeaderBytes) return { kind: 'too-long' };
     }
+    text += decoder.end();
+    const parsed = parseFirstRecord(stripByteOrderMark(text), csv, true);
+    return parsed === 'incomplete' ? { kind: 'empty' } : parsed;
   } finally {
-    await handle.close();
+    input.destroy();
+    file.destroy();
   }
 }
 

@@ -65,14 +65,25 @@ const extensionFormats: Readonly<Record<string, FileFormat>> = {
   '.ndjson': 'jsonl',
 };
 
-/** Returns the format that a file's extension implies, or null for an extension not listed above. */
+/** Returns the extension of the data inside the file: `.csv` for both `a.csv` and `a.csv.gz`, which DuckDB decompresses as it reads. */
+function dataExtension(path: string): string {
+  const extension = extname(path).toLowerCase();
+  return extension === '.gz' ? extname(path.slice(0, -extension.length)).toLowerCase() : extension;
+}
+
+/**
+ * Returns the format that a file's extension implies, or null for an extension not listed above.
+ * A gzipped CSV or JSON Lines file counts as its format; a gzipped Parquet file does not, because
+ * Parquet compresses inside the file and DuckDB cannot read it gzipped.
+ */
 export function inferFileFormat(path: string): FileFormat | null {
-  return extensionFormats[extname(path).toLowerCase()] ?? null;
+  const format = extensionFormats[dataExtension(path)] ?? null;
+  return format === 'parquet' && extname(path).toLowerCase() === '.gz' ? null : format;
 }
 
 /**
  * Fills in the defaults of a file spec and checks it, reporting every problem at once.
- * A `.tsv` file defaults to a tab delimiter; every other CSV file to a comma.
+ * A `.tsv` or `.tsv.gz` file defaults to a tab delimiter; every other CSV file to a comma.
  */
 export function resolveFileSpec(spec: DataFileSpec): ResolvedFileSpec {
   const problems: ErrorDetail[] = [];
@@ -82,7 +93,7 @@ export function resolveFileSpec(spec: DataFileSpec): ResolvedFileSpec {
   if (format === null) {
     problems.push({
       path: '/format',
-      message: `cannot infer the format of "${spec.path}" from its extension; set format to one of ${fileFormats.join(', ')} (known extensions: ${Object.keys(extensionFormats).join(' ')})`,
+      message: `cannot infer the format of "${spec.path}" from its extension; set format to one of ${fileFormats.join(', ')} (known extensions: ${Object.keys(extensionFormats).join(' ')}, and .gz after a CSV or JSON Lines extension)`,
     });
   } else if (!fileFormats.includes(format)) {
     problems.push({ path: '/format', message: `unknown format "${String(format)}"; use one of ${fileFormats.join(', ')}` });
@@ -102,7 +113,7 @@ export function resolveFileSpec(spec: DataFileSpec): ResolvedFileSpec {
 
 function resolveCsvOptions(spec: DataFileSpec, problems: ErrorDetail[]): ResolvedFileSpec['csv'] {
   const options = spec.csv ?? {};
-  const isTabSeparated = extname(spec.path).toLowerCase() === '.tsv';
+  const isTabSeparated = dataExtension(spec.path) === '.tsv';
   const delimiter = options.delimiter ?? (isTabSeparated ? '\t' : ',');
   const quote = options.quote ?? '"';
   const escape = options.escape ?? quote;

@@ -13,6 +13,10 @@ describe('inferFileFormat', () => {
     ['rows.parquet', 'parquet'],
     ['rows.jsonl', 'jsonl'],
     ['rows.ndjson', 'jsonl'],
+    ['data.csv.gz', 'csv'],
+    ['rows.jsonl.GZ', 'jsonl'],
+    ['rows.parquet.gz', null],
+    ['archive.gz', null],
     ['sheet.xlsx', null],
     ['no-extension', null],
   ])('%s is %s', (path, format) => {
@@ -39,6 +43,7 @@ describe('resolveFileSpec', () => {
 
   it('defaults a .tsv file to a tab delimiter', () => {
     expect(resolveFileSpec({ path: 'a.tsv' }).csv.delimiter).toBe('\t');
+    expect(resolveFileSpec({ path: 'a.tsv.gz' }).csv.delimiter).toBe('\t');
   });
 
   it('keeps an explicit format over the extension', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { describeDataSet, materializeDataSet, numericColumnSummaries, openDataSet, releaseDataSet } from '../../../src/measurement/data/index.js';
@@ -145,6 +146,21 @@ describe('openDataSet errors', () => {
   it('names the line with a wrong field count', async () => {
     const error = await appErrorOf(() => openDataSet(engine(), { path: fixture('wrong-field-count.csv') }));
     expect(error.message).toMatch(/^Line 3 of ".*wrong-field-count.csv" is malformed: expected 2 fields, found 3;/);
+  });
+
+  it('reads the header of a gzipped file', async () => {
+    const path = join(scratch, 'repeated.csv.gz');
+    writeFileSync(path, gzipSync('a,b,a\n1,2,3\n'));
+    const dataSet = await openDataSet(engine(), { path });
+    expect(dataSet.warnings).toHaveLength(1);
+    expect(dataSet.warnings[0]).toContain('Column "a" appears 2 times');
+  });
+
+  it('names the wrong field count in a gzipped file', async () => {
+    const path = join(scratch, 'wrong-field-count.csv.gz');
+    writeFileSync(path, gzipSync('a,b,label\n1,2,1\n4,5,6,0\n'));
+    const error = await appErrorOf(() => openDataSet(engine(), { path }));
+    expect(error.message).toMatch(/^Line 3 of ".*wrong-field-count.csv.gz" is malformed: expected 3 fields, found 4;/);
   });
 
   it('names the line of malformed JSON', async () => {
