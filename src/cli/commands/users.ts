@@ -11,8 +11,9 @@ const passwordVariable = 'CUSTOS_NEW_USER_PASSWORD';
 /** Flags of `user create` by the field of the service's input they fill. */
 const userFlags = { '/username': '--username', '/displayName': '--display-name', '/roles': '--role', '/password': passwordVariable };
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** Gathers a repeated option; it starts undefined so that help shows no "(default: [])" for a required option. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Checks role names given on the command line; repeated names count once. */
@@ -40,10 +41,10 @@ export function registerUserCommands(program: Command, globals: () => GlobalOpti
     .command('create')
     .description(`Create a user; the password comes from ${passwordVariable} or is generated and printed once`)
     .requiredOption('--username <name>', 'sign-in name: 1 to 64 lower-case letters, digits, dots, underscores or hyphens, starting with a letter or digit')
-    .option('--role <role>', `role to grant; required, repeat it to grant several: ${roles.join(', ')}`, collect, [])
+    .option('--role <role>', `role to grant; required, repeat it to grant several: ${roles.join(', ')}`, collect)
     .option('--display-name <name>', 'name shown in the web app (default: the username)')
-    .action(async (options: { username: string; role: string[]; displayName?: string }) => {
-      if (options.role.length === 0) {
+    .action(async (options: { username: string; role?: string[]; displayName?: string }) => {
+      if (options.role === undefined || options.role.length === 0) {
         throw new AppError('VALIDATION_FAILED', `--role is required; grant one or more of ${roles.join(', ')}, for example --role validator`);
       }
       const granted = parseRoles(options.role);

@@ -132,7 +132,7 @@ export function notAProbability(path: string, column: string, count: number, fir
   return inputError(
     path,
     `column ${column}`,
-    `Column "${column}" of "${path}" must hold probabilities between 0 and 1, but ${count} ${count === 1 ? 'row is' : 'rows are'} outside that range or not a number; the first is data row ${firstRow} with ${firstValue}`,
+    `Column "${column}" of "${path}" must hold probabilities between 0 and 1, but ${count} ${count === 1 ? 'row is' : 'rows are'} outside that range or not a number; the first is data row ${firstRow} (counted from 1 after the header) with ${firstValue}`,
   );
 }
 
@@ -140,7 +140,7 @@ export function notNumeric(path: string, column: string, count: number, firstRow
   return inputError(
     path,
     `column ${column}`,
-    `Column "${column}" of "${path}" must hold numbers, but ${count} ${count === 1 ? 'row contains' : 'rows contain'} other text; the first is data row ${firstRow} with ${JSON.stringify(firstValue)}`,
+    `Column "${column}" of "${path}" must hold numbers, but ${count} ${count === 1 ? 'row contains' : 'rows contain'} other text; the first is data row ${firstRow} (counted from 1 after the header) with ${JSON.stringify(firstValue)}`,
   );
 }
 

@@ -346,7 +346,7 @@ function untestedColumn(pair: ColumnPair, reason: string): ColumnDriftResult {
 function fileWarnings(reference: DataSet, current: DataSet, onlyInReference: readonly string[], onlyInCurrent: readonly string[]): string[] {
   const warnings = [...reference.warnings, ...current.warnings];
   if (onlyInReference.length > 0) {
-    warnings.push(`${onlyInReference.length === 1 ? 'Column' : 'Columns'} ${onlyInReference.map((name) => `"${name}"`).join(', ')} of "${reference.path}" ${onlyInReference.length === 1 ? 'has' : 'have'} no counterpart in "${current.path}" and ${onlyInReference.length === 1 ? 'was' : 'were'} not compared; map differently named columns with columnMapping`);
+    warnings.push(`${onlyInReference.length === 1 ? 'Column' : 'Columns'} ${onlyInReference.map((name) => `"${name}"`).join(', ')} of "${reference.path}" ${onlyInReference.length === 1 ? 'has' : 'have'} no counterpart in "${current.path}" and ${onlyInReference.length === 1 ? 'was' : 'were'} not compared; map differently named columns with --map reference=current on the command line, or with a mapping in the drift check's columns in a policy`);
   }
   if (onlyInCurrent.length > 0) {
     warnings.push(`${onlyInCurrent.length === 1 ? 'Column' : 'Columns'} ${onlyInCurrent.map((name) => `"${name}"`).join(', ')} of "${current.path}" ${onlyInCurrent.length === 1 ? 'has' : 'have'} no counterpart in "${reference.path}" and ${onlyInCurrent.length === 1 ? 'was' : 'were'} not compared`);

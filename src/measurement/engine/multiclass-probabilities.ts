@@ -152,7 +152,7 @@ async function rejectInvalidProbabilities(engine: DataEngine, dataSet: DataSet, 
     const first = await findFirstRow(engine, dataSet, `abs(${sum} - 1) > ${probabilitySumTolerance}`, `round(${sum}, 6)`, new SqlParameters());
     throw invalidArgument(
       dataSet.path,
-      `The class probabilities of ${badSums} ${badSums === 1 ? 'row' : 'rows'} of "${dataSet.path}" do not sum to 1 (within ${probabilitySumTolerance}); the first is data row ${first?.row ?? 0} with a sum of ${first?.value ?? 'unknown'}. Give one probability column per class, each row summing to 1`,
+      `The class probabilities of ${badSums} ${badSums === 1 ? 'row' : 'rows'} of "${dataSet.path}" do not sum to 1 (within ${probabilitySumTolerance}); the first is data row ${first?.row ?? 0} (counted from 1 after the header) with a sum of ${first?.value ?? 'unknown'}. Give one probability column per class, each row summing to 1`,
     );
   }
 }

@@ -172,13 +172,17 @@ function fourFifthsLines(measurement: FairnessMeasurement, footnotes: Footnotes)
     group.belowMinimumSize ? `${group.label}${smallMarker}` : group.label,
     footnotes.cell(group.favourableRate, formatPercent),
     footnotes.cell(group.ratio, formatRatio),
-    belowThresholdText(group.belowThreshold),
+    group.belowMinimumSize ? 'not judged (small group)' : belowThresholdText(group.belowThreshold),
   ]);
-  const flagged = rule.flaggedGroups.length === 0 ? 'no group is below the threshold' : `below the threshold: ${rule.flaggedGroups.join(', ')}`;
+  const judged = rule.groups.filter((group) => !group.belowMinimumSize);
+  const flaggedJudged = rule.flaggedGroups.filter((label) => judged.some((group) => group.label === label));
+  const flagged = flaggedJudged.length === 0 ? 'no group is below the threshold' : `below the threshold: ${flaggedJudged.join(', ')}`;
+  // The highest rate is taken among groups of the minimum size, so a small group may exceed it.
+  const highest = judged.length < rule.groups.length ? 'the highest among groups of the minimum size' : 'the highest';
   return [
-    withoutControlCharacters(`Four-fifths rule: each group's ${rate} divided by the highest (${rule.highestGroup ?? 'none'}); ${flagged}.`),
+    withoutControlCharacters(`Four-fifths rule: each group's ${rate} divided by ${highest} (${rule.highestGroup ?? 'none'}); ${flagged}.`),
     ...layOutColumns(columns, rows),
-    `Caveat: ${rule.caveat}`,
+    `Caveat: ${rule.caveat}${rule.favourableRate === 'selectionRate' ? ' Here a positive prediction counts as favourable; for a risk score that harms the person, use --favourable negative.' : ''}`,
   ];
 }
 

@@ -31,14 +31,14 @@ describe('scoreLabelCounts', () => {
     const scores = await openDataSet(engine(), { path: fixture('scores-outside.csv') });
     const error = await appErrorOf(() => scoreLabelCounts(engine(), scores, { label: { column: 'label', positive: [1] }, scoreColumn: 'probability' }));
     expect(error.message).toBe(
-      `Column "probability" of "${fixture('scores-outside.csv')}" must hold probabilities between 0 and 1, but 2 rows are outside that range or not a number; the first is data row 3 with 1.2`,
+      `Column "probability" of "${fixture('scores-outside.csv')}" must hold probabilities between 0 and 1, but 2 rows are outside that range or not a number; the first is data row 3 (counted from 1 after the header) with 1.2`,
     );
   });
 
   it('counts rows in the file for a materialized data set', async () => {
     const scores = await materializeDataSet(engine(), await openDataSet(engine(), { path: fixture('scores-outside.csv') }));
     const error = await appErrorOf(() => scoreLabelCounts(engine(), scores, { label: { column: 'label', positive: [1] }, scoreColumn: 'probability' }));
-    expect(error.message).toMatch(/the first is data row 3 with 1\.2$/);
+    expect(error.message).toMatch(/the first is data row 3 \(counted from 1 after the header\) with 1\.2$/);
   });
 
   it('accepts scores outside [0, 1] when no probability is needed', async () => {
@@ -53,7 +53,7 @@ describe('scoreLabelCounts', () => {
     const scores = await openDataSet(engine(), { path: fixture('scores-text.csv') });
     const error = await appErrorOf(() => scoreLabelCounts(engine(), scores, { label: { column: 'label', positive: [1] }, scoreColumn: 'probability' }));
     expect(error.message).toBe(
-      `Column "probability" of "${fixture('scores-text.csv')}" must hold numbers, but 1 row contains other text; the first is data row 2 with "high"`,
+      `Column "probability" of "${fixture('scores-text.csv')}" must hold numbers, but 1 row contains other text; the first is data row 2 (counted from 1 after the header) with "high"`,
     );
   });
 });

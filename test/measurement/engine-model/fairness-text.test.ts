@@ -62,6 +62,14 @@ describe('renderFairnessText', () => {
     expect(text).not.toContain('Bootstrap');
   });
 
+  it('judges no small group by four-fifths', async () => {
+    const text = renderFairnessText(await measureFairness(engine(), compas, mediumOrHigh));
+    expect(text).toContain("each group's selection rate divided by the highest among groups of the minimum size (African-American)");
+    const fourFifthsRow = text.split('\n').find((line) => line.startsWith('Native American *') && line.includes('1.1334'));
+    expect(fourFifthsRow).toMatch(/1\.1334 +not judged \(small group\)$/);
+    expect(text).toContain('use --favourable negative');
+  });
+
   it('prints undefined values with their reason, never as 0', async () => {
     const dataSet = await openMaterialized(engine(), fixture('missing-groups.csv'));
     const measurement = await measureFairness(engine(), dataSet, {

@@ -277,7 +277,7 @@ describe('measurePerformance for multiclass classification', () => {
     const file = temporaryCsv('out-of-range.csv', 'site,actual,predicted,p_cat,p_dog,p_bird\nx,cat,cat,0.7,0.2,0.1\nx,dog,dog,1.2,-0.1,-0.1\n');
     const error = await appErrorOf(() => measure(file));
     expect(error.code).toBe('VALIDATION_FAILED');
-    expect(error.message).toBe(`Column "p_cat" of "${file}" must hold probabilities between 0 and 1, but 1 row is outside that range or not a number; the first is data row 2 with 1.2`);
+    expect(error.message).toBe(`Column "p_cat" of "${file}" must hold probabilities between 0 and 1, but 1 row is outside that range or not a number; the first is data row 2 (counted from 1 after the header) with 1.2`);
   });
 
   it('rejects probabilities that do not sum to 1', async () => {
@@ -285,7 +285,7 @@ describe('measurePerformance for multiclass classification', () => {
     const error = await appErrorOf(() => measure(file));
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.message).toContain('The class probabilities of 1 row');
-    expect(error.message).toContain('the first is data row 2 with a sum of 1.5');
+    expect(error.message).toContain('the first is data row 2 (counted from 1 after the header) with a sum of 1.5');
   });
 
   it('leaves out rows with a missing probability', async () => {
