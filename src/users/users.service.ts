@@ -74,6 +74,25 @@ export const UserListQuery = Type.Object(
 );
 export type UserListQuery = Static<typeof UserListQuery>;
 
+/** At most this many ids per name lookup, the same bound as the people name lookup (it keeps the request line short). */
+export const maxUserNameLookupIds = 200;
+
+export const UserNamesQuery = Type.Object(
+  {
+    ids: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: maxUserNameLookupIds,
+      description: `User ids to look up, repeating the parameter (ids=a&ids=b), 1 to ${maxUserNameLookupIds}`,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type UserNamesQuery = Static<typeof UserNamesQuery>;
+
+/** A user's display name without username, roles or account state. Every role that reads the register may look it up. */
+export const UserName = Type.Object({ id: Type.String(), displayName: Type.String() }, { $id: 'UserName', additionalProperties: false });
+export type UserName = Static<typeof UserName>;
+
 export function toUser(row: UserTable, userRoles: readonly string[]): User {
   return {
     id: row.id,
@@ -169,6 +188,20 @@ export async function listUsers(ctx: ServiceContext, caller: Caller, query: User
   const roleRows = ids.length === 0 ? [] : await db.selectFrom('user_roles').selectAll().where('user_id', 'in', ids).execute();
   const items = rows.map((row) => toUser(row, roleRows.filter((roleRow) => roleRow.user_id === row.id).map((roleRow) => roleRow.role)));
   return { items, total: Number(count.total), limit, offset };
+}
+
+/** Looks up display names by user id, ordered by name; ids that name no account are left out. */
+export async function listUserNames(ctx: ServiceContext, caller: Caller, query: UserNamesQuery): Promise<UserName[]> {
+  authorize(caller, 'register.read');
+  const parsed = parseWith(UserNamesQuery, query);
+  const rows = await ctx.database.db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...new Set(parsed.ids)])
+    .orderBy('display_name')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, displayName: row.display_name }));
 }
 
 export async function findUserByUsername(db: Db, username: string): Promise<{ row: UserTable; roles: Role[] } | undefined> {

@@ -363,4 +363,47 @@ describe('AI system register and detail', { timeout: 90_000 }, () => {
     await page.getByRole('tab', { name: 'Controls' }).click();
     await page.getByRole('tabpanel').getByText('A.6.2.4').first().waitFor();
   });
+
+  it('picks an owner beyond the first 500 people', async () => {
+    const page = await workspace.signIn('admin');
+    const id = await compasId(page);
+    // The form starts from a current owner, whose name the picker shows.
+    const people = (await (await page.request.get('/api/people?limit=1')).json()) as { items: Array<{ id: string; name: string }> };
+    const { id: ownerId, name: ownerName } = people.items[0]!;
+    const before = (await (await page.request.get(`/api/ai-systems/${id}`)).json()) as { version: number };
+    const owned = await page.request.patch(`/api/ai-systems/${id}`, { data: { ownerId }, headers: { 'if-match': `"${before.version}"` } });
+    expect(owned.status()).toBe(200);
+
+    // 520 people sort before the new owner, so a picker that reads one page of 500 cannot offer them.
+    const fillers = Array.from({ length: 520 }, (_, index) => `Zz Filler ${String(index).padStart(3, '0')}`);
+    for (let start = 0; start < fillers.length; start += 20) {
+      const statuses = await Promise.all(fillers.slice(start, start + 20).map(async (name) => (await page.request.post('/api/people', { data: { name } })).status()));
+      expect(statuses.every((status) => status === 201)).toBe(true);
+    }
+    const created = await page.request.post('/api/people', { data: { name: 'Zzz Picked Owner', jobTitle: 'Head of model risk' } });
+    expect(created.status()).toBe(201);
+    const newOwnerId = ((await created.json()) as { id: string }).id;
+    const firstPage = (await (await page.request.get('/api/people?limit=500')).json()) as { items: Array<{ id: string }>; total: number };
+    expect(firstPage.total).toBeGreaterThan(500);
+    expect(firstPage.items.map((person) => person.id)).not.toContain(newOwnerId);
+
+    await page.goto(`/ai-systems/${id}`);
+    await page.getByRole('button', { name: 'Edit AI system' }).click();
+    const owner = page.getByRole('combobox', { name: 'Owner', exact: true });
+    await expect.poll(() => owner.inputValue()).toBe(ownerName);
+
+    await owner.click();
+    await page.getByRole('option', { name: /more match\. Type to narrow the list$/ }).waitFor();
+    await owner.fill('model risk');
+    const option = page.getByRole('option', { name: /^Zzz Picked Owner/ });
+    await option.waitFor();
+    expect(await option.textContent()).toContain('Head of model risk');
+    await option.click();
+    await expect.poll(() => owner.inputValue()).toBe('Zzz Picked Owner');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: /Saved as version \d+/ }).waitFor();
+
+    const after = (await (await page.request.get(`/api/ai-systems/${id}`)).json()) as { ownerId: string | null };
+    expect(after.ownerId).toBe(newOwnerId);
+  });
 });

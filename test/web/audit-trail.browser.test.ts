@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { hashEvent } from '../../src/platform/audit/chain.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
+import { runCli, screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
 
 let workspace: Workspace;
 
@@ -50,6 +50,19 @@ async function apiTotal(page: Page, query: string): Promise<number> {
 async function eventCount(page: Page): Promise<number> {
   const text = (await page.getByTestId('audit-count').textContent()) ?? '';
   return Number(/^([\d,.\s]+) events?/.exec(text)?.[1]?.replace(/[,.\s]/g, ''));
+}
+
+const boardPassword = 'board-password-for-browser-tests';
+
+async function signInAs(username: string, password: string): Promise<Page> {
+  const context = await workspace.browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: workspace.url });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  return page;
 }
 
 describe('the audit trail screen', { timeout: 90_000 }, () => {
@@ -110,6 +123,30 @@ describe('the audit trail screen', { timeout: 90_000 }, () => {
 
     await page.getByRole('button', { name: /^Show the \d+ unchanged fields too$/ }).click();
     expect((await fields.locator('tbody tr').count()) > 3).toBe(true);
+  });
+
+  it('names actors for roles without users.read', async () => {
+    const admin = await workspace.signIn('admin');
+    const me = (await (await admin.request.get('/api/auth/me')).json()) as { user: { id: string; displayName: string } };
+    expect(me.user.displayName).toBe('Administrator');
+    const created = await admin.request.post('/api/people', { data: { name: 'Ada Actor-Check' } });
+    expect(created.status()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+
+    // The oversight board may read the audit trail but not list user accounts.
+    await runCli(['user', 'create', '--username', 'board', '--role', 'oversight_board_member', '--display-name', 'Bea Board'], {
+      CUSTOS_DATA_DIR: workspace.dataDir,
+      CUSTOS_NEW_USER_PASSWORD: boardPassword,
+    });
+    const board = await signInAs('board', boardPassword);
+    expect((await board.request.get('/api/users')).status()).toBe(403);
+
+    for (const page of [board, await workspace.signIn('auditor')]) {
+      await openAuditTrail(page, `?recordId=${id}`);
+      const actor = page.getByTestId('audit-row').filter({ hasText: 'person.created' }).locator('td').nth(2);
+      await actor.filter({ hasText: 'Administrator' }).waitFor();
+      expect((await actor.textContent())?.trim()).toBe('Administrator');
+    }
   });
 
   it('filters by record type and time', async () => {

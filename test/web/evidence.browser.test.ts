@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
+import { adminPassword, screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
 
 let workspace: Workspace;
 
@@ -53,6 +55,23 @@ async function choose(page: Page, scope: Locator, label: string | RegExp, option
   await input.click();
   if (search !== undefined) await input.fill(search);
   await page.getByRole('option', { name: option }).first().click();
+}
+
+/**
+ * Ends the page's session on the server, as its expiry would: the sessions table stores the
+ * SHA-256 of the cookie value, and a session past expires_at no longer authenticates.
+ */
+async function expireSession(page: Page): Promise<void> {
+  const cookie = (await page.context().cookies()).find((candidate) => candidate.name === 'custos_session');
+  expect(cookie, 'session cookie').toBeDefined();
+  const database = new Database(path.join(workspace.dataDir, 'custos.db'));
+  try {
+    const idHash = createHash('sha256').update(cookie!.value, 'utf8').digest('hex');
+    const expired = database.prepare('UPDATE sessions SET expires_at = ? WHERE id_hash = ?').run('2000-01-01T00:00:00.000Z', idHash);
+    expect(expired.changes).toBe(1);
+  } finally {
+    database.close();
+  }
 }
 
 describe('the evidence screen', { timeout: 90_000 }, () => {
@@ -151,6 +170,31 @@ describe('the evidence screen', { timeout: 90_000 }, () => {
     await titleInput.fill('AI committee minutes, November');
     await page.getByRole('button', { name: 'Send again' }).click();
     await page.getByTestId('upload-state').filter({ hasText: /^Uploaded; SHA-256 [0-9a-f]{64}$/ }).waitFor();
+  });
+
+  it('uploads after signing in again', async () => {
+    const page = await workspace.signIn('admin');
+    await openEvidence(page);
+    const title = 'Model card after a session ended';
+    const content = Buffer.from('model card, revision 2\n');
+    await page.getByRole('button', { name: 'Upload evidence' }).click();
+    await page.locator('input[type=file]').first().setInputFiles({ name: 'model-card.txt', mimeType: 'text/plain', buffer: content });
+    await page.getByRole('textbox', { name: 'Title' }).fill(title);
+
+    await expireSession(page);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
+    await dialog.waitFor();
+    await dialog.getByLabel(/^Password/).fill(adminPassword);
+    await dialog.getByRole('button', { name: 'Sign in and continue' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const expectedSha256 = createHash('sha256').update(content).digest('hex');
+    await page.getByTestId('upload-state').filter({ hasText: `Uploaded; SHA-256 ${expectedSha256}` }).waitFor({ timeout: 30_000 });
+    const listed = await page.request.get(`/api/evidence?q=${encodeURIComponent(title)}`);
+    const items = ((await listed.json()) as { items: Array<{ sha256: string }> }).items;
+    expect(items).toHaveLength(1);
+    expect(items[0]!.sha256).toBe(expectedSha256);
   });
 
   it('shows each upload error once', async () => {

@@ -183,6 +183,8 @@ interface RiskBody {
 
 interface EscalationBody {
   id: string;
+  openedBy: string;
+  resolvedBy: string | null;
   status: string;
   outcome: string | null;
   resolutionNote: string | null;
@@ -298,6 +300,14 @@ describe('risk decisions', { timeout: 120_000 }, () => {
     expect(escalations).toHaveLength(1);
     expect(escalations[0]).toMatchObject({ status: 'resolved', outcome: 'appetite_revised', resolutionNote: 'The board raises the legal appetite for explanation gaps while the sheet is rolled out' });
     expect(await board.getByRole('button', { name: 'Record a decision' }).count()).toBe(0);
+
+    // The board member may not list user accounts, and still reads who opened and who resolved.
+    const shown = (await board.getByTestId('escalations').textContent()) ?? '';
+    expect(shown).toContain('by Bea Board as appetite revised');
+    expect(shown).not.toContain(escalations[0]!.resolvedBy);
+    // The demo data opened this escalation as the system itself, which has no account.
+    expect(escalations[0]!.openedBy).toBe('system');
+    expect(shown).toMatch(/opened \d{1,2} [A-Z][a-z]{2} \d{4} by system/);
   });
 
   it('offers the auditor no decisions', async () => {

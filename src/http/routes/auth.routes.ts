@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { SignInRequest, signIn, signOut } from '../../users/sessions.service.js';
-import { CreateUser, User, UserListQuery, createUser, getUserById, listUsers } from '../../users/users.service.js';
+import { CreateUser, User, UserListQuery, UserName, UserNamesQuery, createUser, getUserById, listUserNames, listUsers } from '../../users/users.service.js';
 import { Page } from '../../platform/pagination.js';
 import type { RouteModule } from '../app.js';
 import { callerOf, sessionCookieName } from '../authentication.js';
@@ -76,6 +76,21 @@ export const authRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => listUsers(ctx, callerOf(request), request.query),
+  );
+
+  app.get(
+    '/api/users/names',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Look up the display names of up to 200 users by id, for showing who acted. Every role that reads the register may call it',
+        description:
+          'Returns id and display name only, never the username, roles or account state, ordered by display name. Ids that name no account are left out, so a missing entry means the account does not exist.',
+        querystring: UserNamesQuery,
+        response: { 200: Type.Array(UserName), ...commonErrors },
+      },
+    },
+    async (request) => listUserNames(ctx, callerOf(request), request.query),
   );
 
   app.post(

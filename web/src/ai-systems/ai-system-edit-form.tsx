@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Grid, Group, NativeSelect, Paper, Select, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Button, Grid, Group, NativeSelect, Paper, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { UpdateAiSystem } from '../../../src/ai-systems/ai-system.schemas';
 import { api, ApiError } from '../api/client';
@@ -7,7 +7,8 @@ import { checkAgainstSchema } from '../api/schema-check';
 import { ConflictAlert } from '../components/conflict-alert';
 import { ErrorAlert } from '../components/error-alert';
 import { UnsavedChangesGuard } from '../components/unsaved-changes';
-import { aiSystemKey, aiSystemsKey, usePeople, type AiSystem } from './ai-systems-api';
+import { PersonPicker } from '../people/person-picker';
+import { aiSystemKey, aiSystemsKey, type AiSystem } from './ai-systems-api';
 
 /** The fields the form edits; the lifecycle stage changes through a recorded transition instead. */
 const textFields = ['name', 'purpose', 'intendedUse', 'foreseeableMisuse', 'businessUnit', 'decisionDomain', 'scopeJustification', 'legalBasis'] as const;
@@ -37,7 +38,6 @@ function changedFields(base: FormValues, values: FormValues): Partial<FormValues
  */
 export function AiSystemEditForm({ system, onDone }: { system: AiSystem; onDone: (saved: boolean) => void }) {
   const queryClient = useQueryClient();
-  const people = usePeople();
   const [base, setBase] = useState<AiSystem>(system);
   const [values, setValues] = useState<FormValues>(() => valuesOf(system));
   const changes = changedFields(valuesOf(base), values);
@@ -115,17 +115,7 @@ export function AiSystemEditForm({ system, onDone }: { system: AiSystem; onDone:
           <Grid.Col span={{ base: 12, sm: 6 }}>{text('intendedUse', 'Intended use', true)}</Grid.Col>
           <Grid.Col span={{ base: 12, sm: 6 }}>{text('foreseeableMisuse', 'Reasonably foreseeable misuse', true)}</Grid.Col>
           <Grid.Col span={{ base: 12, sm: 6 }}>
-            <Select
-              label="Owner"
-              placeholder="No owner"
-              searchable
-              clearable
-              value={values.ownerId}
-              onChange={(value) => set('ownerId', value)}
-              data={(people.data ?? []).map((person) => ({ value: person.id, label: person.jobTitle ? `${person.name}, ${person.jobTitle}` : person.name }))}
-              error={fieldError('ownerId')}
-              nothingFoundMessage="No person matches"
-            />
+            <PersonPicker label="Owner" placeholder="No owner" clearable value={values.ownerId} onChange={(value) => set('ownerId', value)} error={fieldError('ownerId')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 6 }}>{text('decisionDomain', 'Decision domain')}</Grid.Col>
           <Grid.Col span={{ base: 12, sm: 6 }}>

@@ -56,12 +56,6 @@ export interface AiSystemFacets {
   stale: number;
 }
 
-export interface Person {
-  id: string;
-  name: string;
-  jobTitle: string;
-}
-
 export interface LifecycleTransition {
   id: string;
   fromStage: string;
@@ -92,20 +86,6 @@ export function useAiSystemFacets() {
 
 export function useAiSystem(id: string) {
   return useQuery({ queryKey: aiSystemKey(id), queryFn: () => api<AiSystem>(`/ai-systems/${encodeURIComponent(id)}`) });
-}
-
-/**
- * Everyone in the people register, for the owner picker. Screens that only show owners use
- * usePersonNames. NOTE: reads the first 500 people only (the API's page limit), so a larger
- * register cannot offer the rest in the picker.
- */
-export function usePeople() {
-  return useQuery({
-    queryKey: ['people', 'all'],
-    queryFn: () => api<Page<Person>>(apiPath('/people', { limit: 500 })),
-    staleTime: 5 * 60_000,
-    select: (page) => page.items,
-  });
 }
 
 export function useLifecycleTransitions(id: string) {

@@ -7,6 +7,7 @@ import { QueryState } from '../components/query-state';
 import type { AiSystem } from './ai-systems-api';
 import { formatDateTime } from './labels';
 import { EventPager } from '../audit-trail/event-pager';
+import { useUserNames } from '../users/user-names';
 
 interface AuditEvent {
   seq: number;
@@ -42,6 +43,7 @@ export function AuditHistoryTab({ system }: { system: AiSystem }) {
     queryFn: () => api<Page<AuditEvent>>(apiPath('/audit-events', { recordId: system.id, limit: pageSize, offset })),
     placeholderData: keepPreviousData,
   });
+  const actorNames = useUserNames(events.data?.items.map((event) => event.actorId) ?? []);
 
   if (events.error instanceof ApiError && events.error.status === 403) {
     return (
@@ -82,7 +84,7 @@ export function AuditHistoryTab({ system }: { system: AiSystem }) {
                         <Table.Td>
                           <Code>{event.action}</Code>
                         </Table.Td>
-                        <Table.Td>{event.actorId === session.user.id ? `${session.user.displayName} (you)` : event.actorId}</Table.Td>
+                        <Table.Td>{event.actorId === session.user.id ? `${session.user.displayName} (you)` : (actorNames.data?.get(event.actorId) ?? event.actorId)}</Table.Td>
                         <Table.Td>
                           {event.before === null || event.before === undefined ? (
                             <Text size="xs">record created</Text>

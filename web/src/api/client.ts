@@ -85,13 +85,24 @@ export function setReauthenticationHandler(handler: ReauthenticationHandler): ()
  * again, so that a save in progress is not lost. Signing in and out are never held.
  */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  try {
-    return await send<T>(path, options);
-  } catch (error) {
-    if (!isEndedSession(error) || !reauthenticate || isSignInOrOut(path)) throw error;
-    if (!(await reauthenticate())) throw error;
-    options.signal?.throwIfAborted();
-    return api<T>(path, options);
+  if (isSignInOrOut(path)) return send<T>(path, options);
+  return retryAfterSignIn(() => send<T>(path, options), options.signal);
+}
+
+/**
+ * Runs a request and, each time it fails because the session has ended (401), waits for the user
+ * to sign in again and runs it again. Uploads with progress and file downloads bypass api(), so
+ * they wrap themselves in it. `attempt` must start a new request on every call.
+ */
+export async function retryAfterSignIn<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isEndedSession(error) || !reauthenticate) throw error;
+      if (!(await reauthenticate())) throw error;
+      signal?.throwIfAborted();
+    }
   }
 }
 

@@ -25,6 +25,8 @@ interface Rewording {
 /** Rewordings of whole API messages, after the received value and endpoint hints are removed. */
 const rewordings: Rewording[] = [
   { match: /^is required$/, plain: () => 'Required' },
+  // Shown under the field's label, a message that starts with its verb reads as a fragment.
+  { match: /^is required (to|when|for|if|because) (.+)$/s, plain: (word, rest) => `Required ${word} ${rest}` },
   { match: /^must not be blank$/, plain: () => 'Required: enter more than spaces' },
   { match: /^must match the pattern (.+)$/, plain: (pattern) => patternDescriptions[pattern] ?? 'Contains characters that are not allowed here' },
   { match: /^must be at most (\d+) characters long$/, plain: (limit) => `Too long: use at most ${limit} characters` },

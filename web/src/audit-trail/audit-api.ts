@@ -92,10 +92,13 @@ interface User {
   displayName: string;
 }
 
-/** Usernames by user id, for the actor column; only roles with users.read may list users, so others see ids. */
-export function useUserNames(enabled: boolean) {
+/**
+ * Every account as "display name (username)" by user id, for the actor filter. Only roles with
+ * users.read may list users, so the others filter by a typed user id.
+ */
+export function useActorOptions(enabled: boolean) {
   return useQuery({
-    queryKey: ['users', 'names'],
+    queryKey: ['users', 'actor-options'],
     queryFn: async ({ signal }) => {
       const page = await api<Page<User>>(apiPath('/users', { limit: 500 }), { signal });
       return new Map(page.items.map((user) => [user.id, user.displayName ? `${user.displayName} (${user.username})` : user.username]));

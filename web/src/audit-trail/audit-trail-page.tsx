@@ -6,7 +6,8 @@ import { useCan } from '../auth/session';
 import { DateTime } from '../components/date-time';
 import { PageTitle } from '../components/page-title';
 import { QueryState } from '../components/query-state';
-import { auditPageSize, recordPath, suggestedRecordTypes, useAuditEvents, useUserNames, type AuditEvent, type AuditFilters } from './audit-api';
+import { auditPageSize, recordPath, suggestedRecordTypes, useActorOptions, useAuditEvents, type AuditEvent, type AuditFilters } from './audit-api';
+import { useUserNames } from '../users/user-names';
 import { AuditDiff } from './audit-diff';
 import { VerifyChain } from './verify-chain';
 
@@ -28,7 +29,8 @@ export function AuditTrailPage() {
   const events = useAuditEvents(filters);
   const allEvents = useAuditEvents({ recordType: '', recordId: '', actorId: '', action: '', from: '', to: '', page: 1 });
   const mayListUsers = useCan()('users.read');
-  const users = useUserNames(mayListUsers);
+  const users = useActorOptions(mayListUsers);
+  const actorNames = useUserNames(events.data?.items.map((event) => event.actorId) ?? []);
 
   const setParam = (changes: Record<string, string | null>, keepPage = false) => {
     const next = new URLSearchParams(params);
@@ -49,7 +51,7 @@ export function AuditTrailPage() {
   }, [debounced]);
 
   const actorOptions = users.data ? [{ value: 'system', label: 'system' }, ...[...users.data].map(([id, name]) => ({ value: id, label: name }))] : [];
-  const actorName = (id: string) => users.data?.get(id) ?? id;
+  const actorName = (id: string) => actorNames.data?.get(id) ?? id;
 
   return (
     <>

@@ -40,7 +40,7 @@ export function UnsavedChangesGuard({ dirty, what = 'your changes', keptAcross =
         <Button variant="default" onClick={() => blocker.reset?.()} data-autofocus>
           Stay and keep editing
         </Button>
-        <Button color="red" onClick={() => blocker.proceed?.()}>
+        <Button color="red.9" onClick={() => blocker.proceed?.()}>
           Leave and discard
         </Button>
       </Group>

@@ -150,7 +150,7 @@ export function EvidencePage() {
               <Button size="xs" variant="default" onClick={() => setCloseRequested(false)} data-autofocus>
                 Keep editing
               </Button>
-              <Button size="xs" color="red" onClick={closeDrawer}>
+              <Button size="xs" color="red.9" onClick={closeDrawer}>
                 Discard and close
               </Button>
             </Group>

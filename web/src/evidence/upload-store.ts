@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { api, ApiError, readResponse } from '../api/client';
+import { api, ApiError, readResponse, retryAfterSignIn } from '../api/client';
 import { queryClient } from '../app/query-client';
 import type { Evidence, LinkTargetType } from './evidence-api';
 
@@ -106,7 +106,12 @@ export function dismissUpload(id: number): void {
 async function runUpload(id: number, request: UploadRequest): Promise<void> {
   let evidence: Evidence;
   try {
-    evidence = await send(id, request);
+    // After the user signs in again, the whole file is sent anew, so progress starts over.
+    let attempt = 0;
+    evidence = await retryAfterSignIn(() => {
+      if (attempt++ > 0) update(id, { state: 'uploading', sentBytes: 0 });
+      return send(id, request);
+    });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') update(id, { state: 'cancelled' });
     else update(id, { state: 'failed', error: asApiError(error) });

@@ -108,11 +108,6 @@ export interface RemediationAction {
   updatedAt: string;
 }
 
-export interface Person {
-  id: string;
-  name: string;
-}
-
 export interface ScoreRow {
   ref: string | null;
   itemId: string | null;
@@ -221,16 +216,6 @@ export function useRemediationActions(assessmentId: string) {
   return useQuery({
     queryKey: assessmentKeys.actions(assessmentId),
     queryFn: () => api<Page<RemediationAction>>(apiPath(`/assessments/${encodeURIComponent(assessmentId)}/remediation-actions`, { limit: 500, sort: 'dueDate' })),
-  });
-}
-
-/** Reads the people register, for picking an action's owner. NOTE: offers the first 500 people, the API's largest page. */
-export function usePeople(enabled: boolean) {
-  return useQuery({
-    queryKey: ['people', 'all'],
-    queryFn: () => api<Page<Person>>(apiPath('/people', { limit: 500 })),
-    staleTime: 60_000,
-    enabled,
   });
 }
 

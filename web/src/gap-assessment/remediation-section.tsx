@@ -9,13 +9,13 @@ import { ErrorAlert } from '../components/error-alert';
 import { QueryState } from '../components/query-state';
 import { UnsavedChangesGuard } from '../components/unsaved-changes';
 import { usePersonNames } from '../people/person-names';
+import { PersonPicker } from '../people/person-picker';
 import { ScrollRegion } from '../soa/scroll-region';
 import {
   actionPath,
   assessmentKeys,
   effortLabels,
   remediationStatusLabels,
-  usePeople,
   useRemediationActions,
   useRemediationPlan,
   type Assessment,
@@ -312,7 +312,6 @@ const actionFields = ['itemRef', 'title', 'description', 'ownerPersonId', 'dueDa
 /** Raises an action for an item of the plan. The API checks every field and names the one it rejects. */
 function ActionDialog({ assessmentId, entries, initialRef, onClose }: { assessmentId: string; entries: readonly RemediationPlanEntry[]; initialRef: string; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const people = usePeople(true);
   const [form, setForm] = useState<ActionForm>({ itemRef: initialRef, title: '', description: '', ownerPersonId: '', dueDate: '', status: 'open' });
   const set = (values: Partial<ActionForm>) => setForm((current) => ({ ...current, ...values }));
   const create = useMutation({
@@ -341,7 +340,6 @@ function ActionDialog({ assessmentId, entries, initialRef, onClose }: { assessme
   const fieldError = (field: string) => apiError?.fieldMessage(field);
   const placed = apiError?.concernsOnly(actionFields) ?? false;
   const dirty = form.title !== '' || form.description !== '' || form.ownerPersonId !== '' || form.dueDate !== '';
-  const sortedPeople = [...(people.data?.items ?? [])].sort((a, b) => a.name.localeCompare(b.name));
 
   return (
     <Modal opened onClose={onClose} title="Add a remediation action" centered size="lg">
@@ -374,12 +372,12 @@ function ActionDialog({ assessmentId, entries, initialRef, onClose }: { assessme
           error={fieldError('description')}
         />
         <Group grow align="flex-start">
-          <NativeSelect
+          <PersonPicker
             label="Owner"
-            value={form.ownerPersonId}
-            onChange={(event) => set({ ownerPersonId: event.currentTarget.value })}
-            data={[{ value: '', label: people.isPending ? 'Loading people…' : 'Choose a person' }, ...sortedPeople.map((person) => ({ value: person.id, label: person.name }))]}
-            error={fieldError('ownerPersonId') ?? (people.isError ? 'The people register could not be read; reload the page to try again' : undefined)}
+            placeholder="Choose a person"
+            value={form.ownerPersonId || null}
+            onChange={(ownerPersonId) => set({ ownerPersonId: ownerPersonId ?? '' })}
+            error={fieldError('ownerPersonId')}
           />
           <TextInput label="Due date" type="date" value={form.dueDate} onChange={(event) => set({ dueDate: event.currentTarget.value })} error={fieldError('dueDate')} />
           <NativeSelect

@@ -5,7 +5,8 @@ import { Link } from 'react-router';
 import { api, apiPath, type Page } from '../api/client';
 import { useCan, useSession } from '../auth/session';
 import { QueryState } from '../components/query-state';
-import { useUserNames, type AuditEvent } from '../audit-trail/audit-api';
+import type { AuditEvent } from '../audit-trail/audit-api';
+import { useUserNames } from '../users/user-names';
 import { EventPager } from '../audit-trail/event-pager';
 import { AuditDiff } from '../audit-trail/audit-diff';
 
@@ -26,7 +27,7 @@ export function RiskAuditHistory({ riskId }: { riskId: string }) {
     placeholderData: keepPreviousData,
     enabled: mayRead,
   });
-  const users = useUserNames(mayRead && can('users.read'));
+  const users = useUserNames(events.data?.items.map((event) => event.actorId) ?? []);
   const actorName = (id: string) => (id === session.user.id ? `${session.user.displayName || session.user.username} (you)` : (users.data?.get(id) ?? id));
 
   return (

@@ -9,8 +9,8 @@ import { humanize } from '../components/badges';
 import { ConflictAlert } from '../components/conflict-alert';
 import { ErrorAlert } from '../components/error-alert';
 import { UnsavedChangesGuard } from '../components/unsaved-changes';
+import { PersonPicker } from '../people/person-picker';
 import { fieldError, hasOtherErrors } from './field-errors';
-import type { Person } from './risk-lookups';
 import { settableRiskStatuses, type Risk, type RiskCategory, type RiskMatrix } from './risk-types';
 
 interface FormValues {
@@ -64,7 +64,6 @@ interface Props {
   risk: Risk;
   matrix: RiskMatrix;
   categories: readonly RiskCategory[];
-  people: readonly Person[];
   onReload: () => Promise<unknown>;
   onClose: () => void;
 }
@@ -73,7 +72,7 @@ interface Props {
  * Edits a risk with If-Match on the version read. A 412 keeps what was typed, explains the
  * conflict and offers to reload the current version; the next save then applies the edit to it.
  */
-export function RiskEditForm({ risk, matrix, categories, people, onReload, onClose }: Props) {
+export function RiskEditForm({ risk, matrix, categories, onReload, onClose }: Props) {
   const queryClient = useQueryClient();
   const [base, setBase] = useState(() => valuesOf(risk));
   const [values, setValues] = useState(base);
@@ -147,7 +146,7 @@ export function RiskEditForm({ risk, matrix, categories, people, onReload, onClo
         <Textarea label="Threat" description="The threat or event that could cause the risk" autosize minRows={1} value={values.threat} onChange={(event) => set('threat')(event.currentTarget.value)} error={fieldError(error, 'threat')} />
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <Select label="Category" value={values.category} data={categories.map((category) => ({ value: category.id, label: category.label }))} onChange={set('category')} allowDeselect={false} error={fieldError(error, 'category')} />
-          <Select label="Owner" searchable value={values.ownerPersonId} data={people.map((person) => ({ value: person.id, label: person.name }))} onChange={set('ownerPersonId')} allowDeselect={false} error={fieldError(error, 'ownerPersonId')} />
+          <PersonPicker label="Owner" value={values.ownerPersonId || null} onChange={set('ownerPersonId')} error={fieldError(error, 'ownerPersonId')} />
           <Select label="Status" value={values.status} data={[...settableRiskStatuses, ...(values.status === 'accepted' ? ['accepted'] : [])].map((status) => ({ value: status, label: humanize(status) }))} onChange={set('status')} allowDeselect={false} error={fieldError(error, 'status')} />
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>

@@ -66,7 +66,7 @@ export function RiskPage() {
   const treatments = useQuery({ queryKey: ['risk-treatments', id], queryFn: () => api<Treatment[]>(`/risks/${id}/treatments`) });
   const acceptances = useQuery({ queryKey: ['risk-acceptances', id], queryFn: () => api<Acceptance[]>(`/risks/${id}/acceptances`) });
   const escalations = useQuery({ queryKey: ['risk-escalations', id], queryFn: () => api<Page<Escalation>>(`/risks/escalations?riskId=${encodeURIComponent(id)}&limit=50`) });
-  const { matrix, categories, people } = useRiskLookups();
+  const { matrix, categories } = useRiskLookups();
   const aiSystemId = risk.data?.aiSystemId;
   const aiSystem = useQuery({ queryKey: ['ai-system', aiSystemId], queryFn: () => api<{ id: string; name: string }>(`/ai-systems/${aiSystemId}`), enabled: Boolean(aiSystemId) });
 
@@ -87,7 +87,7 @@ export function RiskPage() {
         }
         actions={
           canWrite && risk.data && !editing ? (
-            <Button onClick={() => setEditing(true)} disabled={!matrix.data || !categories.data || !people.data}>
+            <Button onClick={() => setEditing(true)} disabled={!matrix.data || !categories.data}>
               Edit the risk
             </Button>
           ) : undefined
@@ -96,9 +96,9 @@ export function RiskPage() {
       <QueryState query={risk} label="the risk">
         {(data) => (
           <Stack gap="md">
-            {editing && matrix.data && categories.data && people.data ? (
+            {editing && matrix.data && categories.data ? (
               <Paper withBorder p="md">
-                <RiskEditForm risk={data} matrix={matrix.data} categories={categories.data} people={people.data.items} onReload={() => risk.refetch()} onClose={() => setEditing(false)} />
+                <RiskEditForm risk={data} matrix={matrix.data} categories={categories.data} onReload={() => risk.refetch()} onClose={() => setEditing(false)} />
               </Paper>
             ) : (
               <Paper withBorder p="md" component="section" aria-labelledby="risk-summary-heading">
@@ -153,7 +153,7 @@ export function RiskPage() {
             )}
 
             <QueryState query={treatments} label="the treatments">
-              {(items) => <TreatmentsSection riskId={data.id} riskOwnerId={data.ownerPersonId} treatments={items} ownerNames={ownerNames} people={people.data?.items ?? []} today={today} canWrite={canWrite} />}
+              {(items) => <TreatmentsSection riskId={data.id} riskOwnerId={data.ownerPersonId} treatments={items} ownerNames={ownerNames} today={today} canWrite={canWrite} />}
             </QueryState>
 
             {acceptances.isError && <ErrorAlert error={acceptances.error} onRetry={() => void acceptances.refetch()} />}

@@ -6,6 +6,7 @@ import { useCan, useReadOnly, useSession } from '../auth/session';
 import { AcceptanceForm } from './acceptance-form';
 import { EscalationResolveForm } from './escalation-resolve-form';
 import type { Acceptance, Escalation, Risk } from './risk-types';
+import { useUserNames } from '../users/user-names';
 
 interface Props {
   risk: Risk;
@@ -24,6 +25,8 @@ export function RiskStateSection({ risk, acceptances, escalations, onReloadRisk 
   const readOnly = useReadOnly();
   const roles = useSession().actingRoles;
   const openEscalation = escalations?.find((escalation) => escalation.status === 'open');
+  const userNames = useUserNames(escalations?.flatMap((escalation) => [escalation.openedBy, escalation.resolvedBy]) ?? []);
+  const userName = (id: string | null) => (id ? (userNames.data?.get(id) ?? id) : 'unknown');
 
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
@@ -42,13 +45,13 @@ export function RiskStateSection({ risk, acceptances, escalations, onReloadRisk 
                 <Group gap={6} wrap="wrap" component="span">
                   <ToneBadge value={escalation.status === 'open' ? (escalation.overdue ? 'overdue' : 'open') : 'resolved'} label={escalation.status === 'open' ? (escalation.overdue ? 'open, overdue' : 'open') : 'resolved'} />
                   <Text span size="sm">
-                    to {humanize(escalation.escalateToRole)}, due <DateTime value={escalation.dueDate} />: score {escalation.score} above the appetite of {escalation.maxScore} (band {escalation.band})
+                    to {humanize(escalation.escalateToRole)}, due <DateTime value={escalation.dueDate} />: score {escalation.score} above the appetite of {escalation.maxScore} (band {escalation.band}), opened <DateTime value={escalation.openedAt} /> by {userName(escalation.openedBy)}
                   </Text>
                 </Group>
                 {escalation.status === 'open' && <EscalationResolveForm escalation={escalation} riskId={risk.id} mayResolve={can('risks.resolve_escalation') && !readOnly} roles={roles} />}
                 {escalation.status === 'resolved' && (
                   <Text size="xs" c="dimmed">
-                    Resolved <DateTime value={escalation.resolvedAt} /> as {humanize(escalation.outcome ?? 'other')}
+                    Resolved <DateTime value={escalation.resolvedAt} /> by {userName(escalation.resolvedBy)} as {humanize(escalation.outcome ?? 'other')}
                     {escalation.resolutionNote ? `: ${escalation.resolutionNote}` : ''}
                   </Text>
                 )}

@@ -69,11 +69,14 @@ export interface Escalation {
   maxScore: number;
   band: string;
   escalateToRole: string;
+  /** User id of the user whose change put the risk beyond appetite. */
+  openedBy: string;
   openedAt: string;
   dueDate: string;
   status: 'open' | 'resolved';
   overdue: boolean;
   resolvedAt: string | null;
+  resolvedBy: string | null;
   outcome: string | null;
   resolutionNote: string | null;
   version: number;

@@ -8,8 +8,8 @@ import { ToneBadge } from '../components/badges';
 import { DateTime } from '../components/date-time';
 import { ErrorAlert } from '../components/error-alert';
 import { UnsavedChangesGuard } from '../components/unsaved-changes';
+import { PersonPicker } from '../people/person-picker';
 import { fieldError, hasOtherErrors } from './field-errors';
-import type { Person } from './risk-lookups';
 import { treatmentOptions, treatmentStatuses, type Treatment } from './risk-types';
 
 const treatmentFields = ['option', 'description', 'controlRefs', 'ownerPersonId', 'dueDate', 'successMetric', 'status'];
@@ -32,14 +32,12 @@ interface Props {
   treatments: readonly Treatment[];
   /** Names of the treatment owners by person id. An owner missing here shows as the id. */
   ownerNames: ReadonlyMap<string, string>;
-  /** The people the new-treatment form offers as owner. */
-  people: readonly Person[];
   today: string;
   canWrite: boolean;
 }
 
 /** Lists the treatments of a risk. Roles that may write risks change a status in place and plan new treatments with the form. */
-export function TreatmentsSection({ riskId, riskOwnerId, treatments, ownerNames, people, today, canWrite }: Props) {
+export function TreatmentsSection({ riskId, riskOwnerId, treatments, ownerNames, today, canWrite }: Props) {
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
   const [draft, setDraft] = useState<Draft>(() => emptyDraft(riskOwnerId));
@@ -89,8 +87,7 @@ export function TreatmentsSection({ riskId, riskOwnerId, treatments, ownerNames,
         <Text size="sm">No treatment is planned for this risk.</Text>
       ) : (
         <Table.ScrollContainer minWidth={480}>
-          {/* Long words without spaces, such as control ids or pasted identifiers, wrap instead of widening the page. */}
-          <Table verticalSpacing={6} aria-label="Treatments" style={{ overflowWrap: 'anywhere' }}>
+          <Table verticalSpacing={6} aria-label="Treatments">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Treatment</Table.Th>
@@ -105,7 +102,9 @@ export function TreatmentsSection({ riskId, riskOwnerId, treatments, ownerNames,
                 const overdue = (treatment.status === 'planned' || treatment.status === 'in_progress') && treatment.dueDate < today;
                 return (
                   <Table.Tr key={treatment.id} data-testid="treatment-row">
-                    <Table.Td>
+                    {/* Long words without spaces, such as control ids or pasted identifiers, wrap here instead of
+                        widening the page; the short columns keep their words whole. */}
+                    <Table.Td style={{ overflowWrap: 'anywhere' }}>
                       <Text size="sm">{treatment.description}</Text>
                       <Text size="xs" c="dimmed">
                         Success: {treatment.successMetric}
@@ -113,7 +112,7 @@ export function TreatmentsSection({ riskId, riskOwnerId, treatments, ownerNames,
                       </Text>
                     </Table.Td>
                     <Table.Td>{humanize(treatment.option)}</Table.Td>
-                    <Table.Td>{ownerNames.get(treatment.ownerPersonId) ?? treatment.ownerPersonId}</Table.Td>
+                    <Table.Td style={{ overflowWrap: 'anywhere' }}>{ownerNames.get(treatment.ownerPersonId) ?? treatment.ownerPersonId}</Table.Td>
                     <Table.Td>
                       <Text size="sm">
                         <DateTime value={treatment.dueDate} />
@@ -163,7 +162,7 @@ export function TreatmentsSection({ riskId, riskOwnerId, treatments, ownerNames,
             <Textarea label="What will be done" withAsterisk autosize minRows={2} value={draft.description} onChange={(event) => set('description')(event.currentTarget.value)} error={fieldError(error, 'description')} />
             <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
               <Select label="Option" value={draft.option} data={treatmentOptions.map((option) => ({ value: option, label: humanize(option) }))} onChange={set('option')} allowDeselect={false} error={fieldError(error, 'option')} />
-              <Select label="Owner" withAsterisk searchable value={draft.ownerPersonId || null} data={people.map((person) => ({ value: person.id, label: person.name }))} onChange={set('ownerPersonId')} error={fieldError(error, 'ownerPersonId')} />
+              <PersonPicker label="Owner" withAsterisk value={draft.ownerPersonId || null} onChange={set('ownerPersonId')} error={fieldError(error, 'ownerPersonId')} />
               <TextInput label="Due date" withAsterisk type="date" value={draft.dueDate} onChange={(event) => set('dueDate')(event.currentTarget.value)} error={fieldError(error, 'dueDate')} />
               <Select label="Status" value={draft.status} data={treatmentStatuses.map((status) => ({ value: status, label: humanize(status) }))} onChange={set('status')} allowDeselect={false} error={fieldError(error, 'status')} />
             </SimpleGrid>

@@ -1,4 +1,4 @@
-import { readResponse } from '../api/client';
+import { readResponse, retryAfterSignIn } from '../api/client';
 
 export interface DownloadProgress {
   receivedBytes: number;
@@ -9,17 +9,22 @@ export interface DownloadProgress {
 /**
  * Fetches a file from the API while reporting the bytes received, then hands it to the browser
  * as a download under the name from Content-Disposition. Failures throw the API's ApiError.
+ * When the session has ended, it asks the user to sign in again and then fetches the file again.
  */
 export async function downloadWithProgress(path: string, onProgress: (progress: DownloadProgress) => void, signal?: AbortSignal): Promise<string> {
-  const response = await fetch(path, { credentials: 'same-origin', signal });
-  if (!response.ok || !response.body) {
-    await readResponse(response);
-    throw new Error(`The download from ${path} returned no content`);
-  }
+  // An ended session is answered before any byte of the file, so only the request is repeated.
+  const { response, body } = await retryAfterSignIn(async () => {
+    const answer = await fetch(path, { credentials: 'same-origin', signal });
+    if (!answer.ok || !answer.body) {
+      await readResponse(answer);
+      throw new Error(`The download from ${path} returned no content`);
+    }
+    return { response: answer, body: answer.body };
+  }, signal);
 
   const lengthHeader = response.headers.get('content-length');
   const totalBytes = lengthHeader ? Number(lengthHeader) : null;
-  const reader = response.body.getReader();
+  const reader = body.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   let receivedBytes = 0;
   onProgress({ receivedBytes, totalBytes });

@@ -156,19 +156,6 @@ export function usePeople() {
   });
 }
 
-/** User names by id, for showing who approved a version; only roles with users.read may list users. */
-export function useUserNames(enabled: boolean) {
-  return useQuery({
-    queryKey: ['users', 'names'],
-    queryFn: async () => {
-      const page = await api<Page<{ id: string; username: string; displayName: string }>>(apiPath('/users', { limit: 500 }));
-      return new Map(page.items.map((user) => [user.id, user.displayName || user.username]));
-    },
-    enabled,
-    staleTime: 60_000,
-  });
-}
-
 export function entryPath(versionId: string, controlRef: string): string {
   return `/soa/versions/${encodeURIComponent(versionId)}/entries/${encodeURIComponent(controlRef)}`;
 }

@@ -4,7 +4,8 @@ import { useCan, useReadOnly } from '../auth/session';
 import { PageTitle } from '../components/page-title';
 import { QueryState } from '../components/query-state';
 import { DateTime } from '../components/date-time';
-import { usePeople, useSoaVersions, useUserNames, type SoaVersion } from './soa-api';
+import { useUserNames } from '../users/user-names';
+import { usePeople, useSoaVersions, type SoaVersion } from './soa-api';
 import { alertTitleStyles } from './soa-badges';
 import { SoaApproveButton, SoaStartDraftButton } from './soa-version-actions';
 import { SoaExportButtons } from './soa-export-buttons';
@@ -55,7 +56,7 @@ function SoaWorkspace({ versions }: { versions: readonly SoaVersion[] }) {
   const can = useCan();
   const readOnly = useReadOnly();
   const people = usePeople();
-  const userNames = useUserNames(can('users.read'));
+  const userNames = useUserNames(versions.map((item) => item.approvedBy));
   const version = chooseVersion(versions, params.get('version'));
   const view = params.get('view') === 'versions' ? 'versions' : 'controls';
   const openDraft = versions.find((item) => item.status === 'draft');
