@@ -119,6 +119,7 @@ const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-co
  * The script goes in through the debugging protocol, as the page's CSP allows no inline script.
  */
 export async function seriousAccessibilityViolations(page: Page): Promise<AccessibilityViolation[]> {
+  await settleForAudit(page);
   await page.evaluate(axeSource);
   // The function runs in the page, where axe and document exist; this file has no DOM types.
   const violations = await page.evaluate(async () => {
@@ -132,6 +133,21 @@ export async function seriousAccessibilityViolations(page: Page): Promise<Access
     }));
   });
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+/**
+ * Waits, for up to 5 s, until no finite CSS transition or animation runs and no table is marked busy.
+ * Text that is fading in, or a table dimmed while it reloads, has a lower contrast for a moment,
+ * and axe would report that passing state as a violation.
+ */
+async function settleForAudit(page: Page): Promise<void> {
+  // The function runs in the page, where document exists; this file has no DOM types.
+  const settled = `(() => {
+    // A loader spins forever, so only animations with an end count.
+    const running = document.getAnimations().some((animation) => animation.playState === 'running' && animation.effect?.getComputedTiming().endTime !== Infinity);
+    return !running && document.querySelector('[aria-busy="true"]') === null;
+  })()`;
+  await page.waitForFunction(settled, undefined, { timeout: 5_000, polling: 100 }).catch(() => undefined);
 }
 
 /** Runs the CLI from the sources against the workspace's data directory; rejects with its output on a non-zero exit. */
