@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminPassword, screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
+import { adminPassword, expireSession, screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
 
 let workspace: Workspace;
 
@@ -57,22 +55,6 @@ async function choose(page: Page, scope: Locator, label: string | RegExp, option
   await page.getByRole('option', { name: option }).first().click();
 }
 
-/**
- * Ends the page's session on the server, as its expiry would: the sessions table stores the
- * SHA-256 of the cookie value, and a session past expires_at no longer authenticates.
- */
-async function expireSession(page: Page): Promise<void> {
-  const cookie = (await page.context().cookies()).find((candidate) => candidate.name === 'custos_session');
-  expect(cookie, 'session cookie').toBeDefined();
-  const database = new Database(path.join(workspace.dataDir, 'custos.db'));
-  try {
-    const idHash = createHash('sha256').update(cookie!.value, 'utf8').digest('hex');
-    const expired = database.prepare('UPDATE sessions SET expires_at = ? WHERE id_hash = ?').run('2000-01-01T00:00:00.000Z', idHash);
-    expect(expired.changes).toBe(1);
-  } finally {
-    database.close();
-  }
-}
 
 describe('the evidence screen', { timeout: 90_000 }, () => {
   it('uploads, lists and downloads a file', async () => {
@@ -181,7 +163,7 @@ describe('the evidence screen', { timeout: 90_000 }, () => {
     await page.locator('input[type=file]').first().setInputFiles({ name: 'model-card.txt', mimeType: 'text/plain', buffer: content });
     await page.getByRole('textbox', { name: 'Title' }).fill(title);
 
-    await expireSession(page);
+    await expireSession(page, workspace.dataDir);
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
     await dialog.waitFor();

@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { adminPassword, runCli, screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
+import { adminPassword, expireSession, runCli, screenshot, seriousAccessibilityViolations, startWorkspace, type Workspace } from './support/workspace.js';
 
 let workspace: Workspace;
 
@@ -76,22 +73,6 @@ async function openDraftOf(page: Page): Promise<{ id: string; number: number }> 
   return (await started.json()) as { id: string; number: number };
 }
 
-/**
- * Ends the page's session on the server, as its expiry would: the sessions table stores the
- * SHA-256 of the cookie value, and a session past expires_at no longer authenticates.
- */
-async function expireSession(page: Page): Promise<void> {
-  const cookie = (await page.context().cookies()).find((candidate) => candidate.name === 'custos_session');
-  expect(cookie, 'session cookie').toBeDefined();
-  const database = new Database(path.join(workspace.dataDir, 'custos.db'));
-  try {
-    const idHash = createHash('sha256').update(cookie!.value, 'utf8').digest('hex');
-    const expired = database.prepare('UPDATE sessions SET expires_at = ? WHERE id_hash = ?').run('2000-01-01T00:00:00.000Z', idHash);
-    expect(expired.changes).toBe(1);
-  } finally {
-    database.close();
-  }
-}
 
 describe('Statement of Applicability screen', { timeout: 90_000 }, () => {
   it('shows the approved version read-only with progress by group', async () => {
@@ -319,7 +300,7 @@ describe('Statement of Applicability screen', { timeout: 90_000 }, () => {
   it('downloads after signing in again', async () => {
     const page = await workspace.signIn('admin');
     await openSoa(page);
-    await expireSession(page);
+    await expireSession(page, workspace.dataDir);
 
     const downloaded = page.waitForEvent('download');
     await page.getByRole('button', { name: 'CSV' }).click();
@@ -419,7 +400,7 @@ describe('Statement of Applicability screen', { timeout: 90_000 }, () => {
     const editor = page.getByRole('group', { name: /^Edit A\.2\.2 / });
     const notes = 'The AI policy is reviewed by the board every spring.';
     await editor.getByLabel('Notes').fill(notes);
-    await expireSession(page);
+    await expireSession(page, workspace.dataDir);
 
     await editor.getByRole('button', { name: 'Save A.2.2' }).click();
     const dialog = page.getByRole('dialog', { name: 'Your session has ended' });

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inheritedEnvironment, repositoryRoot, startServerProcess, type ServerProcess } from '../../support/server-process.js';
 
@@ -148,6 +150,23 @@ async function settleForAudit(page: Page): Promise<void> {
     return !running && document.querySelector('[aria-busy="true"]') === null;
   })()`;
   await page.waitForFunction(settled, undefined, { timeout: 5_000, polling: 100 }).catch(() => undefined);
+}
+
+/**
+ * Ends the page's session on the server, as its expiry would: the sessions table stores the
+ * SHA-256 of the cookie value, and a session past expires_at no longer authenticates.
+ */
+export async function expireSession(page: Page, dataDir: string): Promise<void> {
+  const cookie = (await page.context().cookies()).find((candidate) => candidate.name === 'custos_session');
+  if (cookie === undefined) throw new Error('The page has no custos_session cookie; sign in first');
+  const database = new Database(path.join(dataDir, 'custos.db'));
+  try {
+    const idHash = createHash('sha256').update(cookie.value, 'utf8').digest('hex');
+    const expired = database.prepare('UPDATE sessions SET expires_at = ? WHERE id_hash = ?').run('2000-01-01T00:00:00.000Z', idHash);
+    if (expired.changes !== 1) throw new Error(`No session row matches the page's cookie in ${dataDir}`);
+  } finally {
+    database.close();
+  }
 }
 
 /** Runs the CLI from the sources against the workspace's data directory; rejects with its output on a non-zero exit. */
