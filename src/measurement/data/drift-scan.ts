@@ -1,11 +1,12 @@
 import type { BinnedCounts, CategoryCounts, ExcludedCounts } from '../core/aggregates.js';
+import { estimateDistinct, mergeDistinctStates } from '../core/drift/distinct-estimate.js';
 import { binnedCountsFromHistogram, histogramBounds } from './binned-counts.js';
 import { isNumberLike, numericExpression, textExpression } from './column-types.js';
 import { wrongColumnType } from './data-errors.js';
 import type { DataSet } from './dataset.js';
 import type { DataEngine } from './engine.js';
 import type { NumericColumnSummary } from './numeric-drift.js';
-import { quoteIdentifier, SqlParameters } from './sql-text.js';
+import { SqlParameters } from './sql-text.js';
 import { toCount, toNumberOrNull, toTextOrNull } from './values.js';
 
 /**
@@ -25,6 +26,11 @@ export interface NumericScanResult {
   readonly summary: NumericColumnSummary;
   /** Distinct finite values of this sample: DuckDB's HyperLogLog estimate. */
   readonly distinctEstimate: number;
+  /**
+   * The HyperLogLog state of the estimate as hex, infinite and NaN values included; merge it with
+   * another sample's state with `combinedDistinctCount`.
+   */
+  readonly distinctState: string;
   /** Counts on the requested edges, or null when none were requested. */
   readonly bins: BinnedCounts | null;
   /**
@@ -39,11 +45,6 @@ export interface DriftScan {
   readonly numerical: ReadonlyMap<string, NumericScanResult>;
   /** Every category with its count, and the missing values; no top-k limit is applied here. */
   readonly categorical: ReadonlyMap<string, CategoryCounts>;
-  /**
-   * The temporary table that contains the scan's HyperLogLog states of the numerical columns, for
-   * `combinedDistinctCounts`. Drop it with `dropDriftScan`.
-   */
-  readonly stateTable: string;
 }
 
 /** Distinct values above which a scan returns no per-value counts, so that a continuous column never ships a map of every value. */
@@ -53,8 +54,8 @@ export const valueCountLimit = 2000;
  * Scans a data set once. Per numerical column it returns the counts of missing, infinite and
  * NaN values, the bin counts on the given edges and, where requested, the counts per value. Per
  * categorical column it returns the count of every category. The HyperLogLog state of each
- * numerical column stays in a temporary table, so that the distinct count over two samples can
- * be estimated without reading either again.
+ * numerical column is returned as hex, so that the distinct count over two samples can be
+ * estimated without reading either again, even when one of them is a stored profile.
  */
 export async function scanForDrift(engine: DataEngine, dataSet: DataSet, request: DriftScanRequest): Promise<DriftScan> {
   const parameters = new SqlParameters();
@@ -92,18 +93,12 @@ export async function scanForDrift(engine: DataEngine, dataSet: DataSet, request
     aggregates.push(`histogram(t${index}) AS categories_${index}`, `count(*) - count(t${index}) AS missing_text_${index}`);
   });
 
-  const stateTable = engine.nextTableName();
   const select = values.length > 0 ? values.join(', ') : '1 AS unused';
-  await engine.run(
-    `scanning ${dataSet.path}`,
-    `CREATE TEMPORARY TABLE ${quoteIdentifier(stateTable)} AS SELECT ${aggregates.join(', ')} FROM (SELECT ${select} FROM ${dataSet.fromClause(parameters)})`,
-    parameters,
-    [dataSet.errorContext],
-  );
-  const stateColumns = request.numerical.map((_, index) => `distinct_state_${index}`);
-  const exclusion = stateColumns.length > 0 ? ` EXCLUDE (${stateColumns.join(', ')})` : '';
-  const estimates = stateColumns.map((state, index) => `, finalize(${state}) AS distinct_${index}`).join('');
-  const [row] = await engine.rows(`reading the scan of ${dataSet.path}`, `SELECT *${exclusion}${estimates} FROM ${quoteIdentifier(stateTable)}`, new SqlParameters(), [dataSet.errorContext]);
+  const states = request.numerical.map((_, index) => `distinct_state_${index}`);
+  const exclusion = states.length > 0 ? ` EXCLUDE (${states.join(', ')})` : '';
+  const finalized = states.map((state, index) => `, finalize(${state}) AS distinct_${index}, hex(CAST(${state} AS BLOB)) AS state_${index}`).join('');
+  const sql = `SELECT *${exclusion}${finalized} FROM (SELECT ${aggregates.join(', ')} FROM (SELECT ${select} FROM ${dataSet.fromClause(parameters)}))`;
+  const [row] = await engine.rows(`scanning ${dataSet.path}`, sql, parameters, [dataSet.errorContext]);
 
   const rowCount = toCount(row?.['row_count']);
   const numerical = new Map<string, NumericScanResult>();
@@ -119,32 +114,23 @@ export async function scanForDrift(engine: DataEngine, dataSet: DataSet, request
     const bins = spec.edges === undefined ? null : withoutNonFinite(binnedCountsFromHistogram(spec.edges, row?.[`bins_${index}`], excluded));
     const valueCounts = spec.valueCounts === true ? numberMap(row?.[`value_counts_${index}`]) : null;
     const distinctEstimate = Math.max(0, toCount(row?.[`distinct_${index}`]) - nonFiniteKinds([excluded]));
-    numerical.set(spec.column, { summary: { rowCount, finite, excluded }, distinctEstimate, bins, valueCounts });
+    numerical.set(spec.column, { summary: { rowCount, finite, excluded }, distinctEstimate, distinctState: String(row?.[`state_${index}`] ?? ''), bins, valueCounts });
   });
   const categorical = new Map<string, CategoryCounts>();
   request.categorical.forEach((name, index) => {
     categorical.set(name, { counts: textMap(row?.[`categories_${index}`]), missing: toCount(row?.[`missing_text_${index}`]) });
   });
-  return { rowCount, numerical, categorical, stateTable };
+  return { rowCount, numerical, categorical };
 }
 
 /**
- * Estimates, per numerical column, the distinct finite values over two samples from the
- * HyperLogLog states of two scans, without reading either sample again. The estimate equals
- * DuckDB's `approx_count_distinct` over both samples together.
+ * Estimates the distinct finite values of one numerical column over two samples from their
+ * HyperLogLog states, without reading either sample again. The estimate equals DuckDB's
+ * `approx_count_distinct` over both samples together.
  */
-export async function combinedDistinctCounts(engine: DataEngine, reference: DriftScan, current: DriftScan, columns: readonly string[]): Promise<Map<string, number>> {
-  const result = new Map<string, number>();
-  if (columns.length === 0) return result;
-  const indexOf = (scan: DriftScan, column: string): number => [...scan.numerical.keys()].indexOf(column);
-  const estimates = columns.map((column, position) => `finalize(combine(r.distinct_state_${indexOf(reference, column)}, c.distinct_state_${indexOf(current, column)})) AS distinct_${position}`);
-  const sql = `SELECT ${estimates.join(', ')} FROM ${quoteIdentifier(reference.stateTable)} AS r, ${quoteIdentifier(current.stateTable)} AS c`;
-  const [row] = await engine.rows('estimating distinct values of both samples', sql, new SqlParameters(), []);
-  columns.forEach((column, position) => {
-    const kinds = nonFiniteKinds([(reference.numerical.get(column) as NumericScanResult).summary.excluded, (current.numerical.get(column) as NumericScanResult).summary.excluded]);
-    result.set(column, Math.max(0, toCount(row?.[`distinct_${position}`]) - kinds));
-  });
-  return result;
+export function combinedDistinctCount(reference: NumericScanResult, current: NumericScanResult): number {
+  const estimate = estimateDistinct(mergeDistinctStates([reference.distinctState, current.distinctState]));
+  return Math.max(0, estimate - nonFiniteKinds([reference.summary.excluded, current.summary.excluded]));
 }
 
 /** Moves the infinite values out of the outside bins: DuckDB's histogram puts -inf below the first bound and +inf into the overflow bucket. */
@@ -198,11 +184,6 @@ export async function categoryCountsOf(engine: DataEngine, dataSet: DataSet, col
   }
   columnNames.forEach((name, index) => result.set(name, { counts: counts[index] as Map<string, number>, missing: missing[index] as number }));
   return result;
-}
-
-/** Drops the state table of a scan. */
-export async function dropDriftScan(engine: DataEngine, scan: DriftScan): Promise<void> {
-  await engine.run('dropping a drift scan', `DROP TABLE IF EXISTS ${quoteIdentifier(scan.stateTable)}`, new SqlParameters(), []);
 }
 
 function numberMap(histogram: unknown): Map<number, number> | null {

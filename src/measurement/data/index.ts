@@ -33,7 +33,7 @@ export {
   type NumericComparison,
   type NumericComparisonOptions,
 } from './numeric-drift.js';
-export { categoryCountsOf, combinedDistinctCounts, dropDriftScan, numericValueCounts, scanForDrift, valueCountLimit, type DriftScan, type DriftScanRequest, type NumericScanResult } from './drift-scan.js';
+export { categoryCountsOf, combinedDistinctCount, numericValueCounts, scanForDrift, valueCountLimit, type DriftScan, type DriftScanRequest, type NumericScanResult } from './drift-scan.js';
 export { binnedCounts, columnQuantiles, columnsQuantiles, nextValuesAbove, type BinSpec } from './binned-counts.js';
 export { compareCategories, compareCategoryColumns, compareCategoryCounts, defaultTopK, type CategoryComparison, type CategoryCountOptions } from './category-counts.js';
 export { columnQualityCounts, declaredTypes, type ColumnQualityCounts, type DeclaredColumn, type DeclaredType } from './quality-counts.js';

@@ -2,39 +2,36 @@ import type { BinnedCounts, CategoryCounts } from '../core/aggregates.js';
 import { alignBinnedCounts, defaultBinCount } from '../core/drift/binning.js';
 import { distanceSizeLimit, driftTestForColumn, type DriftTestChoice, type DriftTestOverride } from '../core/drift/default-test.js';
 import {
-  binnedCounts,
-  categoryCountsOf,
-  combinedDistinctCounts,
+  combinedDistinctCount,
   compareCategoryColumns,
   compareCategoryCounts,
   compareNumericColumns,
-  dropDriftScan,
   ensureSameScale,
   numericDriftSummaries,
-  numericValueCounts,
   scanForDrift,
   type CategoryComparison,
-  type DriftScan,
+  type DataEngine,
+  type DataSet,
   type NumericDriftSummary,
   type NumericScanResult,
 } from '../data/index.js';
-import { exactDistinctLimit } from '../data/numeric-drift.js';
 import {
-  binEdgesOfColumns,
   binKey,
   binsOfColumns,
   CategoricalColumnData,
   largeSampleSummary,
   NumericColumnData,
+  recountFromFiles,
   type AlignedOutcome,
-  type BinRequest,
   type ColumnData,
+  type ColumnRecount,
   type DriftSource,
   type NumericAggregate,
   type NumericCounts,
   type SampleSizes,
 } from './drift-column-data.js';
 import { driftColumnType, type ColumnPair } from './drift-columns.js';
+import { exactQuantileLimit, scanReference, type ReferenceAggregates } from './drift-reference.js';
 
 /** The settings of a drift measurement that decide what is read for each column. */
 export interface CollectSettings {
@@ -77,7 +74,7 @@ export async function* collectColumns(source: DriftSource, pairs: readonly Colum
   for (const { pair, counts } of large) {
     const request = requests.find((candidate) => candidate.column === pair.column);
     const known = request === undefined ? new Map<string, AlignedOutcome>() : new Map([[binKey(request.method, request.binCount), bins.get(pair.column) as AlignedOutcome]]);
-    yield new NumericColumnData(source, pair.column, { kind: 'counts', counts, bins: known, fetchValues: () => collectValues(source, pair.column, settings.pooledLimit) });
+    yield new NumericColumnData(recountFromFiles(source, pair.column), pair.column, { kind: 'counts', counts, bins: known, fetchValues: () => collectValues(source, pair.column, settings.pooledLimit) });
   }
 
   let next: Promise<NumericColumnData> | null = fetched.length > 0 ? collectNumeric(source, (fetched[0] as ColumnPair).column, settings.pooledLimit) : null;
@@ -92,17 +89,9 @@ export async function* collectColumns(source: DriftSource, pairs: readonly Colum
   const categorical = pairs.filter((candidate) => driftColumnType(candidate.reference) === 'categorical');
   const comparisons = await compareCategoryColumns(source.engine, source.reference, source.current, categorical.map((pair) => pair.column), { topK: settings.maxCategories });
   for (const pair of categorical) {
-    yield new CategoricalColumnData(source, pair.column, comparisons.get(pair.column) as CategoryComparison, settings.maxCategories);
+    yield new CategoricalColumnData(recountFromFiles(source, pair.column), pair.column, comparisons.get(pair.column) as CategoryComparison, settings.maxCategories);
   }
 }
-
-/**
- * Reference sizes up to which the bin edges of a large column are exact quantiles
- * (`quantile_cont`). Above it they are estimates from a sample of 100,000 values
- * (`reservoir_quantile`), which cost far less on 1,000,000 values. An estimate moves an edge
- * slightly, never the count within the edges.
- */
-export const exactQuantileLimit = 100_000;
 
 /**
  * A numerical column is large when its smaller sample is above the size at which the default
@@ -115,7 +104,7 @@ function isLargeSample(sizes: SampleSizes): boolean {
 }
 
 async function collectNumeric(source: DriftSource, column: string, pooledLimit: number): Promise<NumericColumnData> {
-  return new NumericColumnData(source, column, { kind: 'values', aggregate: await collectValues(source, column, pooledLimit) });
+  return new NumericColumnData(recountFromFiles(source, column), column, { kind: 'values', aggregate: await collectValues(source, column, pooledLimit) });
 }
 
 async function collectValues(source: DriftSource, column: string, pooledLimit: number): Promise<NumericAggregate> {
@@ -135,105 +124,95 @@ export interface CollectedFacts {
 /**
  * Yields the aggregates of each column when the current file is read where it lies instead of
  * being loaded into a table. The reference table is scanned for its counts, category counts and
- * bin edges. Then the current file is parsed once for everything that the large numerical
- * columns and all categorical columns need. The distinct count over both samples comes from the HyperLogLog
- * states of the two scans; a column with at most `exactDistinctLimit` distinct reference values
- * gets an exact count from the values of both samples instead, unless the current sample has more
- * than `valueCountLimit` distinct values. Bin edges are computed for the binning that the column's
- * test would use if the current sample were as large as the reference; a column whose test turns
- * out to need other bins, or its values, reads the current file again, as a small column does.
+ * bin edges (`scanReference`), and the current file is then parsed once (`collectAgainstReference`).
  */
 export async function* collectStreamedColumns(source: DriftSource, pairs: readonly ColumnPair[], settings: CollectSettings, facts: CollectedFacts): AsyncGenerator<ColumnData> {
   const numerical = pairs.filter((pair) => driftColumnType(pair.reference) === 'numerical').map((pair) => pair.column);
   const categorical = pairs.filter((pair) => driftColumnType(pair.reference) === 'categorical').map((pair) => pair.column);
   for (const name of numerical) ensureSameScale(source.reference, source.current, name);
 
-  const scans: DriftScan[] = [];
-  try {
-    const referenceScan = await scanForDrift(source.engine, source.reference, { numerical: numerical.map((column) => ({ column })), categorical: [] });
-    scans.push(referenceScan);
-    const referenceCategories = await categoryCountsOf(source.engine, source.reference, categorical);
-    const few = numerical.filter((column) => (referenceScan.numerical.get(column) as NumericScanResult).distinctEstimate <= exactDistinctLimit);
-    const referenceValueCounts = await numericValueCounts(source.engine, source.reference, few);
+  const reference = await scanReference(source, numerical, categorical, settings.overrides);
+  yield* collectAgainstReference(source.engine, source.current, reference, { numerical, categorical }, settings, facts, {
+    valuesOf: (column) => collectValues(source, column, settings.pooledLimit),
+    recountOf: (column) => recountFromFiles(source, column),
+  });
+}
 
-    const requests = referenceBinRequests(referenceScan, numerical, settings);
-    const { edges, outcomes } = await binEdgesOfColumns(source, requests);
-    const referenceBins = await binnedCounts(
-      source.engine,
-      source.reference,
-      [...edges].map(([column, columnEdges]) => ({ column, edges: columnEdges, excluded: (referenceScan.numerical.get(column) as NumericScanResult).summary.excluded })),
-    );
-
-    const currentScan = await scanForDrift(source.engine, source.current, {
-      numerical: numerical.map((column) => ({ column, edges: edges.get(column), valueCounts: referenceValueCounts.has(column) })),
-      categorical,
-    });
-    scans.push(currentScan);
-    facts.currentRows = currentScan.rowCount;
-    const estimates = await combinedDistinctCounts(source.engine, referenceScan, currentScan, numerical);
-
-    const fetched: string[] = [];
-    for (const column of numerical) {
-      const reference = referenceScan.numerical.get(column) as NumericScanResult;
-      const current = currentScan.numerical.get(column) as NumericScanResult;
-      const referenceValues = referenceValueCounts.get(column);
-      const exactDistinct = referenceValues !== undefined && current.valueCounts !== null ? new Set([...referenceValues.keys(), ...current.valueCounts.keys()]).size : null;
-      const counts: NumericCounts = {
-        sizes: { reference: reference.summary.finite, current: current.summary.finite },
-        excluded: { reference: reference.summary.excluded, current: current.summary.excluded },
-        distinctCount: exactDistinct ?? (estimates.get(column) as number),
-        distinctIsExact: exactDistinct !== null,
-      };
-      const choice = driftTestForColumn({ columnType: 'numerical', referenceSize: counts.sizes.reference, currentSize: counts.sizes.current, distinctCount: counts.distinctCount }, settings.overrides[column] ?? {});
-      if (!isLargeSample(counts.sizes) || choice.input === 'values') {
-        fetched.push(column);
-        continue;
-      }
-
-      const known = new Map<string, AlignedOutcome>();
-      const request = requests.find((candidate) => candidate.column === column);
-      if (request !== undefined && choice.binning !== null && binKey(request.method, request.binCount) === binKey(choice.binning.method, choice.binning.binCount)) {
-        const columnEdges = edges.get(column);
-        const outcome: AlignedOutcome =
-          columnEdges === undefined || current.bins === null
-            ? (outcomes.get(column) as AlignedOutcome)
-            : { defined: true, aligned: alignBinnedCounts(referenceBins.get(column) as BinnedCounts, current.bins), edges: columnEdges };
-        known.set(binKey(request.method, request.binCount), outcome);
-      }
-      const valueCounts =
-        referenceValues !== undefined && current.valueCounts !== null
-          ? { reference: valueCategories(referenceValues, counts.excluded.reference.missing), current: valueCategories(current.valueCounts, counts.excluded.current.missing) }
-          : undefined;
-      yield new NumericColumnData(source, column, { kind: 'counts', counts, bins: known, fetchValues: () => collectValues(source, column, settings.pooledLimit), valueCounts });
-    }
-
-    for (const column of fetched) yield await collectNumeric(source, column, settings.pooledLimit);
-
-    for (const column of categorical) {
-      const reference = referenceCategories.get(column) as CategoryCounts;
-      const current = currentScan.categorical.get(column) as CategoryCounts;
-      yield new CategoricalColumnData(source, column, compareCategoryCounts(column, reference, current, settings.maxCategories), settings.maxCategories);
-    }
-  } finally {
-    for (const scan of scans) await dropDriftScan(source.engine, scan);
-  }
+/** Where a collection against reference aggregates gets what the aggregates do not hold. */
+export interface ReferenceFallback {
+  /** The pooled values of both samples (or KS D and Wasserstein from SQL), for a column whose test needs them. */
+  valuesOf(column: string): Promise<NumericAggregate>;
+  /** Other bins or category counts of a column. */
+  recountOf(column: string): ColumnRecount;
 }
 
 /**
- * Requests reference bins for every numerical column that may turn out large, with the binning
- * its test would use if the current sample had as many values and as many distinct ones as the
- * reference. A column tested as categories or on values gets no bins here.
+ * Yields the aggregates of each column from reference aggregates and one parse of the current
+ * data set, which counts, bins (on the reference edges) and categorizes every column. The
+ * distinct count over both samples comes from the HyperLogLog states of the two; a column with
+ * at most `exactDistinctLimit` distinct reference values gets an exact count from the values of
+ * both samples instead, unless the current sample has more than `valueCountLimit` distinct values.
+ * A numerical column whose test turns out to need other bins than the reference's, or its values,
+ * gets them from `fallback`, as does a small column.
  */
-function referenceBinRequests(referenceScan: DriftScan, columns: readonly string[], settings: CollectSettings): BinRequest[] {
-  const requests: BinRequest[] = [];
-  for (const column of columns) {
-    const { summary, distinctEstimate } = referenceScan.numerical.get(column) as NumericScanResult;
-    if (summary.finite <= distanceSizeLimit(defaultBinCount)) continue;
-    const choice: DriftTestChoice = driftTestForColumn({ columnType: 'numerical', referenceSize: summary.finite, currentSize: summary.finite, distinctCount: distinctEstimate }, settings.overrides[column] ?? {});
-    if (choice.input !== 'bins' || choice.binning === null) continue;
-    requests.push({ column, ...choice.binning, approximate: summary.finite > exactQuantileLimit, referenceExcluded: summary.excluded });
+export async function* collectAgainstReference(
+  engine: DataEngine,
+  current: DataSet,
+  reference: ReferenceAggregates,
+  columns: { readonly numerical: readonly string[]; readonly categorical: readonly string[] },
+  settings: CollectSettings,
+  facts: CollectedFacts,
+  fallback: ReferenceFallback,
+): AsyncGenerator<ColumnData> {
+  const { numerical, categorical } = columns;
+  const currentScan = await scanForDrift(engine, current, {
+    numerical: numerical.map((column) => ({ column, edges: reference.edges.get(column), valueCounts: reference.valueCounts.has(column) })),
+    categorical,
+  });
+  facts.currentRows = currentScan.rowCount;
+
+  const fetched: string[] = [];
+  for (const column of numerical) {
+    const referenceResult = reference.numerical.get(column) as NumericScanResult;
+    const currentResult = currentScan.numerical.get(column) as NumericScanResult;
+    const referenceValues = reference.valueCounts.get(column);
+    const exactDistinct = referenceValues !== undefined && currentResult.valueCounts !== null ? new Set([...referenceValues.keys(), ...currentResult.valueCounts.keys()]).size : null;
+    const counts: NumericCounts = {
+      sizes: { reference: referenceResult.summary.finite, current: currentResult.summary.finite },
+      excluded: { reference: referenceResult.summary.excluded, current: currentResult.summary.excluded },
+      distinctCount: exactDistinct ?? combinedDistinctCount(referenceResult, currentResult),
+      distinctIsExact: exactDistinct !== null,
+    };
+    const choice = driftTestForColumn({ columnType: 'numerical', referenceSize: counts.sizes.reference, currentSize: counts.sizes.current, distinctCount: counts.distinctCount }, settings.overrides[column] ?? {});
+    if (!isLargeSample(counts.sizes) || choice.input === 'values') {
+      fetched.push(column);
+      continue;
+    }
+
+    const known = new Map<string, AlignedOutcome>();
+    const request = reference.binRequests.find((candidate) => candidate.column === column);
+    if (request !== undefined && choice.binning !== null && binKey(request.method, request.binCount) === binKey(choice.binning.method, choice.binning.binCount)) {
+      const columnEdges = reference.edges.get(column);
+      const outcome: AlignedOutcome =
+        columnEdges === undefined || currentResult.bins === null
+          ? (reference.binOutcomes.get(column) as AlignedOutcome)
+          : { defined: true, aligned: alignBinnedCounts(reference.bins.get(column) as BinnedCounts, currentResult.bins), edges: columnEdges };
+      known.set(binKey(request.method, request.binCount), outcome);
+    }
+    const valueCounts =
+      referenceValues !== undefined && currentResult.valueCounts !== null
+        ? { reference: valueCategories(referenceValues, counts.excluded.reference.missing), current: valueCategories(currentResult.valueCounts, counts.excluded.current.missing) }
+        : undefined;
+    yield new NumericColumnData(fallback.recountOf(column), column, { kind: 'counts', counts, bins: known, fetchValues: () => fallback.valuesOf(column), valueCounts });
   }
-  return requests;
+
+  for (const column of fetched) yield new NumericColumnData(fallback.recountOf(column), column, { kind: 'values', aggregate: await fallback.valuesOf(column) });
+
+  for (const column of categorical) {
+    const referenceCounts = reference.categories.get(column) as CategoryCounts;
+    const currentCounts = currentScan.categorical.get(column) as CategoryCounts;
+    yield new CategoricalColumnData(fallback.recountOf(column), column, compareCategoryCounts(column, referenceCounts, currentCounts, settings.maxCategories), settings.maxCategories);
+  }
 }
 
 /** Category counts keyed by each value's decimal form, as a small numerical column's pooled values give them. */

@@ -66,6 +66,25 @@ export interface NumericCounts {
   readonly distinctIsExact: boolean;
 }
 
+/**
+ * How one column's data gets bins or category counts that were not collected with the other
+ * columns: from the files (`recountFromFiles`), or not at all when the reference is a stored profile.
+ */
+export interface ColumnRecount {
+  /** Counts of both samples on bins from the reference. */
+  bins(method: BinningMethod, binCount: number): Promise<AlignedOutcome>;
+  /** Category counts of both samples, the `topK` most frequent on their own. */
+  categories(topK: number): Promise<CategoryComparison>;
+}
+
+/** Recounts a column in the two data sets of a measurement. */
+export function recountFromFiles(source: DriftSource, column: string): ColumnRecount {
+  return {
+    bins: (method, binCount) => largeSampleBins(source, column, method, binCount),
+    categories: (topK) => categoryComparison(source, column, topK),
+  };
+}
+
 /** How a numerical column was collected: with its values (or KS D and Wasserstein from SQL), or only counted. */
 export type NumericCollection =
   | { readonly kind: 'values'; readonly aggregate: NumericAggregate }
@@ -89,7 +108,7 @@ export class NumericColumnData {
   private readonly counts: NumericCounts | null;
 
   constructor(
-    readonly source: DriftSource,
+    private readonly recount: ColumnRecount,
     readonly column: string,
     private readonly collection: NumericCollection,
   ) {
@@ -153,7 +172,7 @@ export class NumericColumnData {
       outcome =
         this.collection.kind === 'values' && this.collection.aggregate.kind === 'pooled'
           ? Promise.resolve(pooledBins(this.collection.aggregate.pooled, method, binCount))
-          : largeSampleBins(this.source, this.column, method, binCount);
+          : this.recount.bins(method, binCount);
       this.bins.set(key, outcome);
     }
     return outcome;
@@ -166,7 +185,7 @@ export class NumericColumnData {
         const { reference, current } = categoryCountsFromPooled(this.collection.aggregate.pooled);
         this.categories = Promise.resolve(alignedCategories(reference, current, []));
       } else {
-        this.categories = categoryComparison(this.source, this.column, Number.MAX_SAFE_INTEGER).then((comparison) => alignedCategories(comparison.reference, comparison.current, []));
+        this.categories = this.recount.categories(Number.MAX_SAFE_INTEGER).then((comparison) => alignedCategories(comparison.reference, comparison.current, []));
       }
     }
     return this.categories;
@@ -185,7 +204,7 @@ export class CategoricalColumnData {
   readonly sizes: SampleSizes;
 
   constructor(
-    readonly source: DriftSource,
+    private readonly recount: ColumnRecount,
     readonly column: string,
     /** The comparison with the measurement's category limit, counted when the column was collected. */
     readonly comparison: CategoryComparison,
@@ -207,7 +226,7 @@ export class CategoricalColumnData {
   categoriesWithTopK(topK: number): Promise<CategoryComparison> {
     let comparison = this.comparisons.get(topK);
     if (comparison === undefined) {
-      comparison = categoryComparison(this.source, this.column, topK);
+      comparison = this.recount.categories(topK);
       this.comparisons.set(topK, comparison);
     }
     return comparison;
