@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import YAML from 'yaml';
 import type { DataEngine, DataFileSpec, DataSet, FileFormat } from '../../measurement/data/index.js';
@@ -6,6 +7,7 @@ import type { FairnessMeasurementOptions } from '../../measurement/engine/fairne
 import type { PerformanceMeasurementOptions } from '../../measurement/engine/performance-measurement.js';
 import { keepNonFiniteNumbers } from '../../measurement/reports/json-report.js';
 import { AppError } from '../../platform/errors.js';
+import { readInputFile, writeOutputFile } from '../files.js';
 import { engineOptions, progressPrinter, type EngineFlags } from './measurement-progress.js';
 import { parseDriftFlags, parseQualityFlags, type DriftFlags, type QualityFlags } from './measure-options.js';
 
@@ -112,8 +114,10 @@ export function registerMeasureCommands(program: Command): void {
 
   withFileOptions(measure.command('drift'), 'reference ')
     .description('Per-column drift tests between a reference and a current file, and dataset drift as the share of drifted columns')
-    .argument('<reference>', 'the reference file, such as the training data')
-    .argument('<current>', 'the current file, such as recent production inputs')
+    .usage('[options] <reference> <current>\n       custos measure drift [options] --reference-profile <profile> <current>')
+    .argument('<reference>', 'the reference file, such as the training data; with --reference-profile, the current file')
+    .argument('[current]', 'the current file, such as recent production inputs')
+    .option('--reference-profile <file>', 'read the reference from a profile written by custos measure profile, instead of the reference file; the reading options then apply to the current file')
     .option('--current-format <format>', 'format of the current file when it differs (csv, parquet, jsonl)')
     .option('--current-delimiter <text>', 'delimiter of the current file when it differs')
     .option('--current-no-header', 'the current file has no header row')
@@ -128,13 +132,36 @@ export function registerMeasureCommands(program: Command): void {
       'column=test[:threshold] overrides, such as age=kolmogorov-smirnov or income=population-stability-index:0.2; tests: kolmogorov-smirnov, anderson-darling, wasserstein-normalized, population-stability-index, kullback-leibler, jensen-shannon, hellinger, chi-square, g-test, total-variation',
     )
     .option('--drift-share <share>', 'dataset drift when at least this share of the tested columns drifted (default 0.5)')
-    .action(async (reference: string, current: string, flags: FileFlags & OutputFlags & DriftFlags) => {
+    .action(async (first: string, second: string | undefined, flags: FileFlags & OutputFlags & DriftFlags & { referenceProfile?: string }) => {
       const options = parseDriftFlags(flags);
       const currentFlags = currentFileFlags(flags);
+      if (flags.referenceProfile !== undefined) {
+        if (second !== undefined) {
+          throw new AppError('VALIDATION_FAILED', `With --reference-profile, give only the current file, not "${first}" and "${second}"; the profile stands for the reference file`);
+        }
+        const profileFile = flags.referenceProfile;
+        const { parseReferenceProfile } = await import('../../measurement/engine/drift-profile-file.js');
+        const profile = parseReferenceProfile(readInputFile(profileFile, 'reference profile').toString('utf8'), profileFile);
+        await withDataSets(
+          flags,
+          [{ file: first, flags: currentFlags }],
+          async (engine, [currentSet]) => {
+            const { measureDriftFromProfile } = await import('../../measurement/engine/drift-from-profile.js');
+            const { renderDriftText } = await import('../../measurement/reports/drift-text.js');
+            const measurement = await measureDriftFromProfile(engine, profile, profileFile, currentSet!, options);
+            print(flags, measurement, () => renderDriftText(measurement));
+          },
+          { load: false },
+        );
+        return;
+      }
+      if (second === undefined) {
+        throw new AppError('VALIDATION_FAILED', `Give the reference file and the current file, not only "${first}"; or give a stored reference with --reference-profile <profile> and the current file`);
+      }
       // measureDrift loads the reference itself and parses the current file once, so neither is loaded here.
       await withDataSets(
         flags,
-        [{ file: reference, flags }, { file: current, flags: currentFlags }],
+        [{ file: first, flags }, { file: second, flags: currentFlags }],
         async (engine, [referenceSet, currentSet]) => {
           const { measureDrift } = await import('../../measurement/engine/drift-measurement.js');
           const { renderDriftText } = await import('../../measurement/reports/drift-text.js');
@@ -143,6 +170,39 @@ export function registerMeasureCommands(program: Command): void {
         },
         { load: false },
       );
+    });
+
+  withFileOptions(measure.command('profile'))
+    .description('Store the aggregates a drift report reads from a reference file as a JSON profile, so that later reports with --reference-profile read only the current file')
+    .argument('<reference>', 'the reference file, such as the training data')
+    .requiredOption('--out <file>', 'the profile file to write; an existing file is replaced once the profile is complete')
+    .action(async (reference: string, flags: FileFlags & OutputFlags & { out: string }) => {
+      if (path.resolve(flags.out) === path.resolve(reference)) {
+        throw new AppError('VALIDATION_FAILED', `--out "${flags.out}" is the reference file itself, which the profile would replace; choose another file, such as ${reference}.profile.json`);
+      }
+      await withDataSets(flags, [{ file: reference, flags }], async (engine, [referenceSet]) => {
+        const { profileReference } = await import('../../measurement/engine/drift-profile.js');
+        const { custosVersion } = await import('../../platform/version.js');
+        const profile = await profileReference(engine, referenceSet!, custosVersion);
+        writeOutputFile(flags.out, `${JSON.stringify(profile)}\n`, '--out');
+        const summary = {
+          profile: flags.out,
+          reference: profile.reference,
+          columns: {
+            numerical: profile.columns.filter((column) => column.driftType === 'numerical').length,
+            categorical: profile.columns.filter((column) => column.driftType === 'categorical').length,
+            untested: profile.columns.filter((column) => column.driftType === null).length,
+          },
+        };
+        print(flags, summary, () =>
+          [
+            `Profiled ${profile.reference.file} (${profile.reference.rows} rows, SHA-256 ${profile.reference.sha256}) into ${flags.out}.`,
+            `Columns: ${summary.columns.numerical} numerical, ${summary.columns.categorical} categorical, ${summary.columns.untested} of a type no drift test reads.`,
+            `Measure drift against it with: custos measure drift --reference-profile ${flags.out} <current>`,
+            '',
+          ].join('\n'),
+        );
+      });
     });
 
   withFileOptions(measure.command('quality'))

@@ -23,6 +23,7 @@ export {
   ensureSameScale,
   defaultPooledLimit,
   distributionDistance,
+  fetchSortedFinite,
   mergeSortedSamples,
   numericColumnSummaries,
   numericDriftSummaries,

@@ -142,7 +142,8 @@ async function fetchPooledValues(
   return { ...mergeSortedSamples(referenceValues, currentValues), reference: referenceSummary.excluded, current: currentSummary.excluded };
 }
 
-async function fetchSortedFinite(engine: DataEngine, dataSet: DataSet, columnName: string): Promise<Float64Array> {
+/** Fetches the finite values of one numerical column, sorted ascending. */
+export async function fetchSortedFinite(engine: DataEngine, dataSet: DataSet, columnName: string): Promise<Float64Array> {
   const parameters = new SqlParameters();
   const value = numericExpression(dataSet.column(columnName));
   const sql = `SELECT value FROM (SELECT ${value} AS value FROM ${dataSet.fromClause(parameters)}) WHERE isfinite(value)`;

@@ -12,6 +12,7 @@ import {
   type CategoryComparison,
   type DataEngine,
   type DataSet,
+  type DriftScan,
   type NumericDriftSummary,
   type NumericScanResult,
 } from '../data/index.js';
@@ -135,15 +136,27 @@ export async function* collectStreamedColumns(source: DriftSource, pairs: readon
   yield* collectAgainstReference(source.engine, source.current, reference, { numerical, categorical }, settings, facts, {
     valuesOf: (column) => collectValues(source, column, settings.pooledLimit),
     recountOf: (column) => recountFromFiles(source, column),
+    recounts: true,
+    storesValues: () => true,
+    noValuesReason: '',
   });
 }
 
 /** Where a collection against reference aggregates gets what the aggregates do not hold. */
 export interface ReferenceFallback {
-  /** The pooled values of both samples (or KS D and Wasserstein from SQL), for a column whose test needs them. */
-  valuesOf(column: string): Promise<NumericAggregate>;
-  /** Other bins or category counts of a column. */
-  recountOf(column: string): ColumnRecount;
+  /**
+   * Returns the pooled values of both samples (or KS D and Wasserstein from SQL) for a column
+   * whose test needs them; `purpose` names that test for an error message.
+   */
+  valuesOf(column: string, currentScan: DriftScan, purpose: string): Promise<NumericAggregate>;
+  /** Returns how a column gets other bins or category counts. */
+  recountOf(column: string, currentScan: DriftScan): ColumnRecount;
+  /** Whether `recountOf` counts other bins and categories in the files, or can only reuse the aggregates. */
+  readonly recounts: boolean;
+  /** Whether `valuesOf` can return a column's values. */
+  storesValues(column: string): boolean;
+  /** Why a measure on values is skipped for a column whose values are not at hand. */
+  readonly noValuesReason: string;
 }
 
 /**
@@ -171,7 +184,7 @@ export async function* collectAgainstReference(
   });
   facts.currentRows = currentScan.rowCount;
 
-  const fetched: string[] = [];
+  const fetched: { column: string; purpose: string }[] = [];
   for (const column of numerical) {
     const referenceResult = reference.numerical.get(column) as NumericScanResult;
     const currentResult = currentScan.numerical.get(column) as NumericScanResult;
@@ -184,11 +197,6 @@ export async function* collectAgainstReference(
       distinctIsExact: exactDistinct !== null,
     };
     const choice = driftTestForColumn({ columnType: 'numerical', referenceSize: counts.sizes.reference, currentSize: counts.sizes.current, distinctCount: counts.distinctCount }, settings.overrides[column] ?? {});
-    if (!isLargeSample(counts.sizes) || choice.input === 'values') {
-      fetched.push(column);
-      continue;
-    }
-
     const known = new Map<string, AlignedOutcome>();
     const request = reference.binRequests.find((candidate) => candidate.column === column);
     if (request !== undefined && choice.binning !== null && binKey(request.method, request.binCount) === binKey(choice.binning.method, choice.binning.binCount)) {
@@ -203,15 +211,28 @@ export async function* collectAgainstReference(
       referenceValues !== undefined && currentResult.valueCounts !== null
         ? { reference: valueCategories(referenceValues, counts.excluded.reference.missing), current: valueCategories(currentResult.valueCounts, counts.excluded.current.missing) }
         : undefined;
-    yield new NumericColumnData(fallback.recountOf(column), column, { kind: 'counts', counts, bins: known, fetchValues: () => fallback.valuesOf(column), valueCounts });
+
+    const valuesAtHand = fallback.storesValues(column);
+    // Without a recount, the test must find its bins or categories in the aggregates, or else use the values.
+    const aggregatesServe = fallback.recounts || (choice.input === 'bins' && known.size > 0) || (choice.input === 'categories' && valueCounts !== undefined);
+    if (choice.input === 'values' || (valuesAtHand && (!isLargeSample(counts.sizes) || !aggregatesServe))) {
+      fetched.push({ column, purpose: `its ${choice.test} test (${choice.reason})` });
+      continue;
+    }
+
+    const recount = fallback.recountOf(column, currentScan);
+    const valuesSkipReason = valuesAtHand ? undefined : fallback.noValuesReason;
+    yield new NumericColumnData(recount, column, { kind: 'counts', counts, bins: known, fetchValues: () => fallback.valuesOf(column, currentScan, 'a measure on values'), valueCounts, valuesSkipReason });
   }
 
-  for (const column of fetched) yield new NumericColumnData(fallback.recountOf(column), column, { kind: 'values', aggregate: await fallback.valuesOf(column) });
+  for (const { column, purpose } of fetched) {
+    yield new NumericColumnData(fallback.recountOf(column, currentScan), column, { kind: 'values', aggregate: await fallback.valuesOf(column, currentScan, purpose) });
+  }
 
   for (const column of categorical) {
     const referenceCounts = reference.categories.get(column) as CategoryCounts;
     const currentCounts = currentScan.categorical.get(column) as CategoryCounts;
-    yield new CategoricalColumnData(fallback.recountOf(column), column, compareCategoryCounts(column, referenceCounts, currentCounts, settings.maxCategories), settings.maxCategories);
+    yield new CategoricalColumnData(fallback.recountOf(column, currentScan), column, compareCategoryCounts(column, referenceCounts, currentCounts, settings.maxCategories), settings.maxCategories);
   }
 }
 

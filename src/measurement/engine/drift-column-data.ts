@@ -97,6 +97,8 @@ export type NumericCollection =
       readonly fetchValues: () => Promise<NumericAggregate>;
       /** Counts per distinct value of both samples, when a scan collected them. */
       readonly valueCounts?: { readonly reference: CategoryCounts; readonly current: CategoryCounts };
+      /** Why the other measures on values are skipped, when the values cannot be fetched at all. */
+      readonly valuesSkipReason?: string;
     };
 
 export class NumericColumnData {
@@ -132,6 +134,11 @@ export class NumericColumnData {
   /** True for a large column that was only counted: its tests on values ran only when asked for. */
   get countedOnly(): boolean {
     return this.collection.kind === 'counts';
+  }
+
+  /** Why measures on values are skipped when not asked for, if not for their cost. */
+  get valuesSkipReason(): string | undefined {
+    return this.collection.kind === 'counts' ? this.collection.valuesSkipReason : undefined;
   }
 
   /** Whether the values (or the SQL statistics on them) are at hand without another scan. */

@@ -11,6 +11,9 @@ import { materializeDataSet, quoteIdentifier, releaseDataSet, SqlParameters, typ
 /** How a column is tested for drift: numbers, dates and timestamps as numerical, text and booleans as categorical. */
 export type DriftColumnType = 'numerical' | 'categorical';
 
+/** The columns of a file and what a drift report names it by: a data set, or the file a reference profile describes. */
+export type ColumnList = Pick<DataSet, 'path' | 'warnings' | 'columns' | 'column' | 'requireColumns' | 'columnNames'>;
+
 /** One column present in both files. */
 export interface ColumnPair {
   /** The reference name, under which the column is compared and reported. */
@@ -36,7 +39,7 @@ export interface MatchedColumns {
  * error for a named or mapped column that a file lacks, and for a mapping that uses one current
  * column twice.
  */
-export function matchColumns(reference: DataSet, current: DataSet, columns: readonly string[] | undefined, mapping: Readonly<Record<string, string>>): MatchedColumns {
+export function matchColumns(reference: ColumnList, current: ColumnList, columns: readonly string[] | undefined, mapping: Readonly<Record<string, string>>): MatchedColumns {
   checkMapping(reference, current, mapping);
   const currentNames = new Set(current.columnNames());
   const mappedTargets = new Set(Object.values(mapping));
@@ -72,7 +75,7 @@ export function matchColumns(reference: DataSet, current: DataSet, columns: read
   };
 }
 
-function checkMapping(reference: DataSet, current: DataSet, mapping: Readonly<Record<string, string>>): void {
+function checkMapping(reference: ColumnList, current: ColumnList, mapping: Readonly<Record<string, string>>): void {
   const entries = Object.entries(mapping);
   const unknownReference = entries.map(([from]) => from).filter((name) => !reference.columnNames().includes(name));
   if (unknownReference.length > 0) throw missingColumns(reference.path, unknownReference, reference.columnNames());

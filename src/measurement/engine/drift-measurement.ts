@@ -8,7 +8,7 @@ import { toCount } from '../data/values.js';
 import { validationFailed, type ErrorDetail } from '../../platform/errors.js';
 import { collectColumns, collectStreamedColumns, type CollectedFacts } from './drift-collect.js';
 import type { ColumnData, DriftSource, SampleSizes } from './drift-column-data.js';
-import { driftColumnType, incomparableReason, loadColumns, matchColumns, unloadColumns, type ColumnPair, type DriftColumnType, type LoadedDataSet } from './drift-columns.js';
+import { driftColumnType, incomparableReason, loadColumns, matchColumns, unloadColumns, type ColumnList, type ColumnPair, type DriftColumnType, type LoadedDataSet, type MatchedColumns } from './drift-columns.js';
 import { incomparableMetricValue, measureDriftMetric, metricAcceptsType, type DriftMetricRequest, type DriftMetricValue } from './drift-metrics.js';
 import { measureColumnDrift, type DriftDistributions, type OtherDriftMeasure } from './drift-report-column.js';
 import { countRows } from './row-count.js';
@@ -129,9 +129,17 @@ export interface DriftMeasurement {
   /** Values of the requested policy metrics, by request key, one per column the metric applies to. */
   readonly metrics: Readonly<Record<string, readonly DriftMetricValue[]>>;
   readonly warnings: readonly string[];
+  /** The stored profile the reference aggregates were read from, instead of the reference file itself. */
+  readonly referenceProfile?: {
+    readonly file: string;
+    /** SHA-256 of the reference file when it was profiled. */
+    readonly referenceSha256: string;
+    readonly createdAt: string;
+    readonly custosVersion: string;
+  };
 }
 
-interface DriftSettings {
+export interface DriftSettings {
   readonly datasetDriftShare: number;
   readonly maxCategories: number;
   readonly pooledLimit: number;
@@ -147,64 +155,107 @@ interface DriftSettings {
  * do not fit their column. Columns present in one file only are listed, not compared.
  */
 export async function measureDrift(engine: DataEngine, reference: DataSet, current: DataSet, options: DriftOptions = {}): Promise<DriftMeasurement> {
+  const plan = planDrift(reference, current, options);
+  const loaded: LoadedDataSet[] = [];
+  try {
+    const streamed = readsCurrentInPlace(current, plan.supported, plan.settings);
+    const source = await loadSource(engine, reference, current, plan.supported, loaded, streamed);
+    const facts: CollectedFacts = { currentRows: null };
+    const collection = streamed ? collectStreamedColumns(source, plan.comparable, plan.settings, facts) : collectColumns(source, plan.comparable, plan.settings);
+    const results = await measureCollectedColumns(collection, plan);
+    const emptyReasons = emptyColumnReasons(await presentCounts(engine, source.reference, plan.untestable), await presentCounts(engine, source.current, plan.untestable), plan.untestable);
+    return assembleDrift(plan, results, emptyReasons, {
+      reference: { file: reference.path, format: reference.format, rows: await countRows(engine, source.reference) },
+      current: { file: current.path, format: current.format, rows: facts.currentRows ?? (await countRows(engine, source.current)) },
+      warnings: fileWarnings(reference, current, plan.matched.onlyInReference, plan.matched.onlyInCurrent),
+    });
+  } finally {
+    for (const dataSet of loaded) await unloadColumns(engine, dataSet);
+  }
+}
+
+/** What a drift measurement compares, decided from the column lists and options before any scan. */
+export interface DriftPlan {
+  readonly settings: DriftSettings;
+  readonly mapping: Readonly<Record<string, string>>;
+  readonly matched: MatchedColumns;
+  /** Pairs whose types a drift test reads on both sides. */
+  readonly supported: readonly ColumnPair[];
+  /** Supported pairs of the same test family, which are collected and tested. */
+  readonly comparable: readonly ColumnPair[];
+  /** Supported pairs that cannot be compared, whose reason may be an empty column. */
+  readonly untestable: readonly ColumnPair[];
+}
+
+/**
+ * Checks the options and matches the columns of the two files. Raises VALIDATION_FAILED for
+ * invalid options, named columns a file lacks and overrides that do not fit their column.
+ */
+export function planDrift(reference: ColumnList, current: DataSet, options: DriftOptions): DriftPlan {
   const settings = resolveSettings(options);
   const mapping = options.columnMapping ?? {};
   const matched = matchColumns(reference, current, options.columns, mapping);
   checkOverrides(reference, matched.pairs, settings.overrides);
-
   const supported = matched.pairs.filter((pair) => driftColumnType(pair.reference) !== null && driftColumnType(pair.current) !== null);
   const comparable = supported.filter((pair) => incomparableReason(pair) === null);
-  const loaded: LoadedDataSet[] = [];
-  try {
-    const streamed = readsCurrentInPlace(current, supported, settings);
-    const source = await loadSource(engine, reference, current, supported, loaded, streamed);
-    const facts: CollectedFacts = { currentRows: null };
-    const collection = streamed ? collectStreamedColumns(source, comparable, settings, facts) : collectColumns(source, comparable, settings);
-    const results = new Map<string, { result: ColumnDriftResult; metrics: Map<string, DriftMetricValue> }>();
-    for await (const data of collection) {
-      const pair = comparable.find((candidate) => candidate.column === data.column) as ColumnPair;
-      results.set(pair.column, await measureColumn(data, pair, settings));
-    }
-    const emptyReasons = await emptyColumnReasons(source, supported.filter((pair) => !comparable.includes(pair)));
+  return { settings, mapping, matched, supported, comparable, untestable: supported.filter((pair) => !comparable.includes(pair)) };
+}
 
-    const columns: ColumnDriftResult[] = [];
-    const metrics: Record<string, DriftMetricValue[]> = Object.fromEntries(settings.metrics.map((request) => [request.key, []]));
-    for (const pair of matched.pairs) {
-      const measured = results.get(pair.column);
-      if (measured !== undefined) {
-        columns.push(measured.result);
-        for (const [key, value] of measured.metrics) metrics[key]?.push(value);
-        continue;
-      }
-      const reason = emptyReasons.get(pair.column) ?? (incomparableReason(pair) as string);
-      columns.push(untestedColumn(pair, reason));
-      const type = driftColumnType(pair.reference);
-      for (const request of settings.metrics) {
-        if (type !== null && metricAcceptsType(request.metric, type)) metrics[request.key]?.push(incomparableMetricValue(pair.column, reason));
-      }
-    }
+type MeasuredColumn = { result: ColumnDriftResult; metrics: Map<string, DriftMetricValue> };
 
-    const tested = columns.filter((column) => column.drifted !== null);
-    const drifted = tested.filter((column) => column.drifted === true).length;
-    return {
-      reference: { file: reference.path, format: reference.format, rows: await countRows(engine, source.reference) },
-      current: { file: current.path, format: current.format, rows: facts.currentRows ?? (await countRows(engine, source.current)) },
-      columns,
-      onlyInReference: matched.onlyInReference,
-      onlyInCurrent: matched.onlyInCurrent,
-      datasetDrift: datasetDrift(drifted, tested.length, settings.datasetDriftShare),
-      settings: {
-        datasetDriftShare: settings.datasetDriftShare,
-        maxCategories: settings.maxCategories,
-        pooledLimit: Number.isFinite(settings.pooledLimit) ? settings.pooledLimit : 'unlimited',
-        columnMapping: { ...mapping },
-      },
-      metrics,
-      warnings: fileWarnings(reference, current, matched.onlyInReference, matched.onlyInCurrent),
-    };
-  } finally {
-    for (const dataSet of loaded) await unloadColumns(engine, dataSet);
+/** Runs the tests of each collected column, by reference name. */
+export async function measureCollectedColumns(collection: AsyncGenerator<ColumnData>, plan: DriftPlan): Promise<Map<string, MeasuredColumn>> {
+  const results = new Map<string, MeasuredColumn>();
+  for await (const data of collection) {
+    const pair = plan.comparable.find((candidate) => candidate.column === data.column) as ColumnPair;
+    results.set(pair.column, await measureColumn(data, pair, plan.settings));
   }
+  return results;
+}
+
+/** Builds the measurement from the tested columns, listing every other compared column as untested with its reason. */
+export function assembleDrift(
+  plan: DriftPlan,
+  results: ReadonlyMap<string, MeasuredColumn>,
+  emptyReasons: ReadonlyMap<string, string>,
+  files: { readonly reference: DriftFileSummary; readonly current: DriftFileSummary; readonly warnings: readonly string[] },
+): DriftMeasurement {
+  const { settings, matched } = plan;
+  const columns: ColumnDriftResult[] = [];
+  const metrics: Record<string, DriftMetricValue[]> = Object.fromEntries(settings.metrics.map((request) => [request.key, []]));
+  for (const pair of matched.pairs) {
+    const measured = results.get(pair.column);
+    if (measured !== undefined) {
+      columns.push(measured.result);
+      for (const [key, value] of measured.metrics) metrics[key]?.push(value);
+      continue;
+    }
+    const reason = emptyReasons.get(pair.column) ?? (incomparableReason(pair) as string);
+    columns.push(untestedColumn(pair, reason));
+    const type = driftColumnType(pair.reference);
+    for (const request of settings.metrics) {
+      if (type !== null && metricAcceptsType(request.metric, type)) metrics[request.key]?.push(incomparableMetricValue(pair.column, reason));
+    }
+  }
+
+  const tested = columns.filter((column) => column.drifted !== null);
+  const drifted = tested.filter((column) => column.drifted === true).length;
+  return {
+    reference: files.reference,
+    current: files.current,
+    columns,
+    onlyInReference: matched.onlyInReference,
+    onlyInCurrent: matched.onlyInCurrent,
+    datasetDrift: datasetDrift(drifted, tested.length, settings.datasetDriftShare),
+    settings: {
+      datasetDriftShare: settings.datasetDriftShare,
+      maxCategories: settings.maxCategories,
+      pooledLimit: Number.isFinite(settings.pooledLimit) ? settings.pooledLimit : 'unlimited',
+      columnMapping: { ...plan.mapping },
+    },
+    metrics,
+    warnings: [...files.warnings],
+  };
 }
 
 function resolveSettings(options: DriftOptions): DriftSettings {
@@ -226,7 +277,7 @@ function resolveSettings(options: DriftOptions): DriftSettings {
   return { datasetDriftShare, maxCategories, pooledLimit, ksMethod, extraMeasures: options.extraMeasures ?? true, overrides: options.overrides ?? {}, metrics: options.metrics ?? [] };
 }
 
-function checkOverrides(reference: DataSet, pairs: readonly ColumnPair[], overrides: Readonly<Record<string, DriftTestOverride>>): void {
+function checkOverrides(reference: ColumnList, pairs: readonly ColumnPair[], overrides: Readonly<Record<string, DriftTestOverride>>): void {
   const problems: ErrorDetail[] = [];
   for (const [column, override] of Object.entries(overrides)) {
     const pair = pairs.find((candidate) => candidate.column === column);
@@ -293,11 +344,8 @@ async function measureColumn(data: ColumnData, pair: ColumnPair, settings: Drift
  * has no value in them. DuckDB reads a column without any value (an empty file, a column left
  * blank) as text, and that is an empty sample, not a type mismatch.
  */
-async function emptyColumnReasons(source: DriftSource, pairs: readonly ColumnPair[]): Promise<Map<string, string>> {
+export function emptyColumnReasons(referenceCounts: PresentCounts, currentCounts: PresentCounts, pairs: readonly ColumnPair[]): Map<string, string> {
   const reasons = new Map<string, string>();
-  if (pairs.length === 0) return reasons;
-  const referenceCounts = await presentCounts(source.engine, source.reference, pairs);
-  const currentCounts = await presentCounts(source.engine, source.current, pairs);
   for (const pair of pairs) {
     const empty = [
       referenceCounts.present.get(pair.column) === 0 ? `the reference sample has no value in it (${referenceCounts.rows} rows)` : null,
@@ -308,7 +356,15 @@ async function emptyColumnReasons(source: DriftSource, pairs: readonly ColumnPai
   return reasons;
 }
 
-async function presentCounts(engine: DataEngine, dataSet: DataSet, pairs: readonly ColumnPair[]): Promise<{ rows: number; present: Map<string, number> }> {
+/** Rows of a sample and the present (non-null) values of each column, by reference name. */
+export interface PresentCounts {
+  readonly rows: number;
+  readonly present: ReadonlyMap<string, number>;
+}
+
+/** Counts the present values of the pairs' columns in one scan; no scan for no pairs. */
+export async function presentCounts(engine: DataEngine, dataSet: DataSet, pairs: readonly ColumnPair[]): Promise<PresentCounts> {
+  if (pairs.length === 0) return { rows: 0, present: new Map() };
   const parameters = new SqlParameters();
   const counts = pairs.map((pair, index) => `count(${quoteIdentifier(pair.column)}) AS present_${index}`);
   const [row] = await engine.rows(`counting values of ${dataSet.path}`, `SELECT count(*) AS row_count, ${counts.join(', ')} FROM ${dataSet.fromClause(parameters)}`, parameters, [dataSet.errorContext]);
@@ -343,7 +399,7 @@ function untestedColumn(pair: ColumnPair, reason: string): ColumnDriftResult {
   };
 }
 
-function fileWarnings(reference: DataSet, current: DataSet, onlyInReference: readonly string[], onlyInCurrent: readonly string[]): string[] {
+export function fileWarnings(reference: ColumnList, current: ColumnList, onlyInReference: readonly string[], onlyInCurrent: readonly string[]): string[] {
   const warnings = [...reference.warnings, ...current.warnings];
   if (onlyInReference.length > 0) {
     warnings.push(`${onlyInReference.length === 1 ? 'Column' : 'Columns'} ${onlyInReference.map((name) => `"${name}"`).join(', ')} of "${reference.path}" ${onlyInReference.length === 1 ? 'has' : 'have'} no counterpart in "${current.path}" and ${onlyInReference.length === 1 ? 'was' : 'were'} not compared; map differently named columns with --map reference=current on the command line, or with a mapping in the drift check's columns in a policy`);

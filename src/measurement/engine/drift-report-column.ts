@@ -116,7 +116,7 @@ async function otherMeasures(data: ColumnData, chosen: DriftTestName, display: A
   const measures: OtherDriftMeasure[] = [];
   for (const test of extras) {
     if (data.type === 'numerical' && (test === 'kolmogorov-smirnov' || test === 'wasserstein-normalized') && data.countedOnly && !data.hasValues) {
-      measures.push({ test, statistic: undefinedBecause(skippedOnLargeSample(test, data.sizes)), pValue: null, method: 'skipped' });
+      measures.push({ test, statistic: undefinedBecause(data.valuesSkipReason ?? skippedOnLargeSample(test, data.sizes)), pValue: null, method: 'skipped' });
     } else if (data.type === 'numerical' && (test === 'kolmogorov-smirnov' || test === 'wasserstein-normalized')) {
       const { statistic, pValue, method } = await runValueTest(data, test, settings);
       measures.push({ test, statistic, pValue, method });

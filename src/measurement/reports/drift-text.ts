@@ -25,8 +25,12 @@ const columns: readonly TextColumn[] = [
 ];
 
 function header(measurement: DriftMeasurement): string[] {
-  const { reference, current } = measurement;
-  return [withoutControlCharacters(`Drift from ${reference.file} (${reference.rows} rows) to ${current.file} (${current.rows} rows)`)];
+  const { reference, current, referenceProfile } = measurement;
+  const lines = [withoutControlCharacters(`Drift from ${reference.file} (${reference.rows} rows) to ${current.file} (${current.rows} rows)`)];
+  if (referenceProfile !== undefined) {
+    lines.push(withoutControlCharacters(`Reference read from the profile ${referenceProfile.file}, made ${referenceProfile.createdAt} from the file with SHA-256 ${referenceProfile.referenceSha256}`));
+  }
+  return lines;
 }
 
 function columnTable(results: readonly ColumnDriftResult[], footnotes: Footnotes): string[] {

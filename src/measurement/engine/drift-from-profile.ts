@@ -1,0 +1,155 @@
+import type { CategoryCounts } from '../core/aggregates.js';
+import { missingColumns } from '../data/data-errors.js';
+import { compareCategoryCounts, fetchSortedFinite, mergeSortedSamples, type DataColumn, type DataEngine, type DataSet, type DriftScan, type NumericScanResult } from '../data/index.js';
+import { AppError } from '../../platform/errors.js';
+import { collectAgainstReference, type CollectedFacts, type ReferenceFallback } from './drift-collect.js';
+import type { ColumnRecount, NumericAggregate } from './drift-column-data.js';
+import { driftColumnType, loadColumns, unloadColumns, type ColumnList, type LoadedDataSet } from './drift-columns.js';
+import { assembleDrift, emptyColumnReasons, fileWarnings, measureCollectedColumns, planDrift, presentCounts, type DriftMeasurement, type DriftOptions, type PresentCounts } from './drift-measurement.js';
+import { profileAggregates, profileColumnNamed, profileDataColumns, type NumericProfileColumn, type ReferenceProfile } from './drift-profile.js';
+import { countRows } from './row-count.js';
+
+/**
+ * Drift of a current file from a stored reference profile (`profileReference`). Only the
+ * current file is read, once where it lies, against the profile's bin edges, counts, categories
+ * and distinct-value states. The result equals that of `measureDrift` against the profiled file
+ * for every test on bins and categories.
+ *
+ * A test on values (KS, Anderson-Darling, Wasserstein) needs every reference value. It runs on a
+ * column whose values the profile counts (see `profileValueLimit`), and on any other column it
+ * raises VALIDATION_FAILED naming the column and the test. That includes the default KS test of
+ * a column whose current sample has at most 1,000 values. Other bins than the profile's, and
+ * `pooledLimit`, do not apply: the profile fixes the bins, and a column's values are pooled from
+ * the profile's counts whatever their number.
+ */
+export async function measureDriftFromProfile(engine: DataEngine, profile: ReferenceProfile, profileFile: string, current: DataSet, options: DriftOptions = {}): Promise<DriftMeasurement> {
+  const reference = profileColumnList(profile);
+  const plan = planDrift(reference, current, options);
+  const loaded: LoadedDataSet[] = [];
+  try {
+    const renames = plan.supported.some((pair) => pair.currentColumn !== pair.column);
+    // A mapped column is compared under its reference name, so the current file is then loaded with those names.
+    const currentSet = renames ? await loadRenamed(engine, current, plan.supported, loaded) : current;
+    const numerical = plan.comparable.filter((pair) => driftColumnType(pair.reference) === 'numerical').map((pair) => pair.column);
+    const categorical = plan.comparable.filter((pair) => driftColumnType(pair.reference) === 'categorical').map((pair) => pair.column);
+    const facts: CollectedFacts = { currentRows: null };
+    const collection = collectAgainstReference(engine, currentSet, profileAggregates(profile, numerical, categorical), { numerical, categorical }, plan.settings, facts, profileFallback(engine, currentSet, profile, profileFile));
+    const results = await measureCollectedColumns(collection, plan);
+    const emptyReasons = emptyColumnReasons(profilePresentCounts(profile), await presentCounts(engine, currentSet, plan.untestable), plan.untestable);
+
+    const measurement = assembleDrift(plan, results, emptyReasons, {
+      reference: { file: profile.reference.file, format: profile.reference.format, rows: profile.reference.rows },
+      current: { file: current.path, format: current.format, rows: facts.currentRows ?? (await countRows(engine, currentSet)) },
+      warnings: fileWarnings(reference, current, plan.matched.onlyInReference, plan.matched.onlyInCurrent),
+    });
+    return {
+      ...measurement,
+      referenceProfile: { file: profileFile, referenceSha256: profile.reference.sha256, createdAt: profile.createdAt, custosVersion: profile.custosVersion },
+    };
+  } finally {
+    for (const dataSet of loaded) await unloadColumns(engine, dataSet);
+  }
+}
+
+/** The profiled file's columns, named by its path, so that messages about a missing column name the reference file. */
+function profileColumnList(profile: ReferenceProfile): ColumnList {
+  const columns = profileDataColumns(profile);
+  const columnNames = () => columns.map((column) => column.name);
+  const column = (name: string): DataColumn => {
+    const found = columns.find((candidate) => candidate.name === name);
+    if (found === undefined) throw missingColumns(profile.reference.file, [name], columnNames());
+    return found;
+  };
+  return {
+    path: profile.reference.file,
+    warnings: [],
+    columns,
+    columnNames,
+    column,
+    requireColumns: (names) => {
+      const missing = names.filter((name) => !columns.some((candidate) => candidate.name === name));
+      if (missing.length > 0) throw missingColumns(profile.reference.file, missing, columnNames());
+      return names.map(column);
+    },
+  };
+}
+
+async function loadRenamed(engine: DataEngine, current: DataSet, pairs: readonly { column: string; currentColumn: string }[], loaded: LoadedDataSet[]): Promise<DataSet> {
+  const table = await loadColumns(engine, current, pairs.map((pair) => ({ source: pair.currentColumn, name: pair.column })));
+  loaded.push(table);
+  return table.dataSet;
+}
+
+/** Present values per column of the profiled file: rows minus missing values, none for an untested type. */
+function profilePresentCounts(profile: ReferenceProfile): PresentCounts {
+  const present = new Map<string, number>();
+  for (const column of profile.columns) {
+    if (column.driftType === 'numerical') present.set(column.name, profile.reference.rows - column.excluded.missing);
+    if (column.driftType === 'categorical') present.set(column.name, profile.reference.rows - column.missing);
+  }
+  return { rows: profile.reference.rows, present };
+}
+
+/**
+ * What a report from a profile does when a test needs more than the stored aggregates: values
+ * pooled from the profile's value counts and the current file, category counts with another
+ * top-k from the stored and scanned counts, and a VALIDATION_FAILED error for anything else.
+ */
+function profileFallback(engine: DataEngine, current: DataSet, profile: ReferenceProfile, profileFile: string): ReferenceFallback {
+  return {
+    recounts: false,
+    storesValues: (column) => (profileColumnNamed(profile, column) as NumericProfileColumn).valueCounts !== null,
+    noValuesReason: `skipped: this measure needs every reference value, and the reference profile "${profileFile}" stores bin counts for this column`,
+    valuesOf: async (column: string, currentScan: DriftScan, purpose: string): Promise<NumericAggregate> => {
+      const stored = profileColumnNamed(profile, column) as NumericProfileColumn;
+      if (stored.valueCounts === null) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Column "${column}" needs every reference value for ${purpose}, but the reference profile "${profileFile}" stores only bin counts for it, because the reference has ${stored.finite} finite values and about ${stored.distinctEstimate} distinct ones. Choose a test on bins for the column, such as --test ${column}=jensen-shannon, or measure against the reference file ${profile.reference.file}`,
+          [{ path: `/columns/${column}`, message: `needs every reference value for ${purpose}` }],
+        );
+      }
+      const currentValues = await fetchSortedFinite(engine, current, column);
+      const pooled = mergeSortedSamples(expandValueCounts(stored.valueCounts, stored.finite), currentValues);
+      const currentResult = currentScan.numerical.get(column) as NumericScanResult;
+      return { kind: 'pooled', pooled: { ...pooled, reference: stored.excluded, current: currentResult.summary.excluded } };
+    },
+    recountOf: (column: string, currentScan: DriftScan): ColumnRecount => ({
+      bins: (method, binCount) => {
+        const stored = profileColumnNamed(profile, column);
+        const held = stored.driftType === 'numerical' && stored.bins !== null ? `only ${stored.bins.binCount} ${stored.bins.method} bins` : 'no bins';
+        return Promise.reject(
+          new AppError(
+            'VALIDATION_FAILED',
+            `Column "${column}" needs ${binCount} ${method} bins, but the reference profile "${profileFile}" stores ${held} for it. Use the test's default bins with a profile, or measure against the reference file ${profile.reference.file}`,
+            [{ path: `/columns/${column}`, message: `needs ${binCount} ${method} bins` }],
+          ),
+        );
+      },
+      categories: async (topK) => {
+        const stored = profileColumnNamed(profile, column);
+        const currentCounts = currentScan.categorical.get(column);
+        if (stored.driftType === 'categorical' && currentCounts !== undefined) {
+          const referenceCounts: CategoryCounts = { counts: new Map(stored.categories), missing: stored.missing };
+          return compareCategoryCounts(column, referenceCounts, currentCounts, topK);
+        }
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Column "${column}" is to be tested per distinct value, but the reference profile "${profileFile}" or the current file has too many distinct values in it to count each. Choose a test on bins for the column, or measure against the reference file ${profile.reference.file}`,
+          [{ path: `/columns/${column}`, message: 'needs counts per distinct value' }],
+        );
+      },
+    }),
+  };
+}
+
+/** Expands ascending value counts into the sorted sample they count. */
+function expandValueCounts(valueCounts: readonly (readonly [number, number])[], size: number): Float64Array {
+  const values = new Float64Array(size);
+  let position = 0;
+  for (const [value, count] of valueCounts) {
+    values.fill(value, position, position + count);
+    position += count;
+  }
+  return values;
+}
