@@ -19,8 +19,8 @@ function runNodeStep(args: string[]): StepResult {
   return JSON.parse(output.trim().split('\n').pop()!) as StepResult;
 }
 
-function runPandasStep(reference: string, current: string, format: 'csv' | 'parquet', withKs: boolean): StepResult {
-  const output = execFileSync(python, [pandasScript, reference, current, format, ...(withKs ? ['--with-ks'] : [])], { encoding: 'utf8' });
+function runPandasStep(args: string[]): StepResult {
+  const output = execFileSync(python, [pandasScript, ...args], { encoding: 'utf8' });
   return JSON.parse(output.trim()) as StepResult;
 }
 
@@ -63,7 +63,9 @@ const seconds = (value: number) => `${value.toFixed(2)} s`;
 /**
  * Drift report over two files of `rows` rows x 20 columns, on CSV and on Parquet: wall time and
  * peak memory of `custos measure drift`'s engine, against a bare DuckDB count(*) over the same
- * files and against pandas with SciPy running the same tests.
+ * files and against pandas with SciPy running the same tests. Then the same report from a stored
+ * reference profile, against a count(*) of the current file and against pandas reading its own
+ * stored reference bins.
  */
 export async function benchmarkDrift(options: { directory: string; rows: number; runs: number }, log: (line: string) => void): Promise<void> {
   const files = await ensureDriftFiles(options.directory, options.rows, log);
@@ -83,14 +85,41 @@ export async function benchmarkDrift(options: { directory: string; rows: number;
     log(`  drifted columns: ${drifted.join(', ')}${missed.length > 0 ? `; missed ${missed.join(', ')}` : ''}${extra.length > 0 ? `; also flagged ${extra.join(', ')}` : ''}`);
     if (!havePandas || (format === 'parquet' && !pandasReadsParquet())) {
       log(`  pandas + SciPy: skipped (${havePandas ? 'no Parquet reader for pandas (python3-pyarrow) on this machine' : 'pandas and SciPy could not be installed'})`);
+      benchmarkProfile({ ...options, format, reference, current, drifted, pandasSeconds: null }, log);
       continue;
     }
-    const pandas = repeat(options.runs, () => runPandasStep(reference, current, format, false));
+    const pandas = repeat(options.runs, () => runPandasStep([reference, current, format]));
     log(`  pandas + SciPy, same measures:             ${seconds(pandas.seconds)} (slowest ${seconds(pandas.slowest)}), peak ${pandas.peakMb.toFixed(0)} MB`);
     log(`  pandas + SciPy / custos: ${(pandas.seconds / drift.seconds).toFixed(1)} x (goal: at least 10 x on CSV)`);
-    const withKs = repeat(options.runs, () => runPandasStep(reference, current, format, true));
+    const withKs = repeat(options.runs, () => runPandasStep([reference, current, format, '--with-ks']));
     log(`  pandas + SciPy, also KS and Wasserstein on the numerical columns: ${seconds(withKs.seconds)}, ${(withKs.seconds / drift.seconds).toFixed(1)} x custos's default report`);
+    benchmarkProfile({ ...options, format, reference, current, drifted, pandasSeconds: pandas.seconds }, log);
   }
+}
+
+/** The drift report from a stored reference profile, which reads only the current file; both tools store their reference aggregates once. */
+function benchmarkProfile(
+  options: { directory: string; runs: number; format: 'csv' | 'parquet'; reference: string; current: string; drifted: readonly string[]; pandasSeconds: number | null },
+  log: (line: string) => void,
+): void {
+  const { format, reference, current, runs } = options;
+  const profileFile = path.join(options.directory, `reference-${format}.profile.json`);
+  const pandasProfile = path.join(options.directory, `reference-${format}.pandas.pickle`);
+  const profiling = runNodeStep(['profile', reference, profileFile]);
+  const currentScan = repeat(runs, () => runNodeStep(['count', current]));
+  const fromProfile = repeat(runs, () => runNodeStep(['drift-profile', profileFile, current]));
+  const drifted = (fromProfile.drifted as string[]) ?? [];
+  const same = drifted.length === options.drifted.length && drifted.every((column) => options.drifted.includes(column));
+  log(`  From a stored reference profile (${(Number(profiling.bytes) / 1024).toFixed(0)} KB, written once in ${seconds(profiling.seconds)}):`);
+  log(`    bare DuckDB scan of the current file:  ${seconds(currentScan.seconds)}, peak ${currentScan.peakMb.toFixed(0)} MB`);
+  log(`    custos drift report from the profile:  ${seconds(fromProfile.seconds)} (slowest ${seconds(fromProfile.slowest)}), peak ${fromProfile.peakMb.toFixed(0)} MB; ${same ? 'same drifted columns' : `drifted columns differ: ${drifted.join(', ')}`}`);
+  log(`    custos from the profile / bare scan of the current file: ${(fromProfile.seconds / currentScan.seconds).toFixed(2)} x`);
+  if (options.pandasSeconds === null) return;
+  runPandasStep(['--write-profile', pandasProfile, reference, format]);
+  const pandasFromProfile = repeat(runs, () => runPandasStep(['--reference-profile', pandasProfile, current, format]));
+  log(`    pandas + SciPy from its own stored reference bins (pickle): ${seconds(pandasFromProfile.seconds)}, peak ${pandasFromProfile.peakMb.toFixed(0)} MB`);
+  log(`    pandas + SciPy reading both files / custos from the profile: ${(options.pandasSeconds / fromProfile.seconds).toFixed(1)} x`);
+  log(`    pandas + SciPy from its stored bins / custos from the profile: ${(pandasFromProfile.seconds / fromProfile.seconds).toFixed(1)} x`);
 }
 
 /** Fairness over one file of `rows` rows with two sensitive attributes: wall time and peak memory. */

@@ -1,5 +1,9 @@
 import { DataEngine, openDataSet, SqlParameters } from '../../src/measurement/data/index.js';
+import fs from 'node:fs';
+import { measureDriftFromProfile } from '../../src/measurement/engine/drift-from-profile.js';
 import { measureDrift } from '../../src/measurement/engine/drift-measurement.js';
+import { profileReference } from '../../src/measurement/engine/drift-profile.js';
+import { parseReferenceProfile } from '../../src/measurement/engine/drift-profile-file.js';
 import { measureFairness } from '../../src/measurement/engine/fairness-measurement.js';
 
 /*
@@ -8,6 +12,8 @@ import { measureFairness } from '../../src/measurement/engine/fairness-measureme
  * { seconds, peakMb, ...facts about the result }.
  *   node --import tsx bench/measurement/child.ts count FILE [FILE]
  *   node --import tsx bench/measurement/child.ts drift REFERENCE CURRENT
+ *   node --import tsx bench/measurement/child.ts profile REFERENCE PROFILE
+ *   node --import tsx bench/measurement/child.ts drift-profile PROFILE CURRENT
  *   node --import tsx bench/measurement/child.ts fairness FILE
  */
 
@@ -32,6 +38,19 @@ try {
       columns: report.columns.length,
       drifted: report.columns.filter((column) => column.drifted === true).map((column) => column.column),
     };
+  } else if (step === 'profile') {
+    // As `custos measure profile` does: the reference's aggregates, written as JSON.
+    const profile = await profileReference(engine, await openDataSet(engine, { path: files[0]! }), 'benchmark');
+    fs.writeFileSync(files[1]!, JSON.stringify(profile));
+    facts = { bytes: fs.statSync(files[1]!).size };
+  } else if (step === 'drift-profile') {
+    // As `custos measure drift --reference-profile` does: the profile is read and checked, and only the current file is scanned.
+    const profile = parseReferenceProfile(fs.readFileSync(files[0]!, 'utf8'), files[0]!);
+    const report = await measureDriftFromProfile(engine, profile, files[0]!, await openDataSet(engine, { path: files[1]! }));
+    facts = {
+      columns: report.columns.length,
+      drifted: report.columns.filter((column) => column.drifted === true).map((column) => column.column),
+    };
   } else if (step === 'fairness') {
     const dataSet = await openDataSet(engine, { path: files[0]! });
     const report = await measureFairness(engine, dataSet, {
@@ -41,7 +60,7 @@ try {
     });
     facts = { groups: report.groups.length, rows: report.rows.measured };
   } else {
-    throw new Error(`unknown step "${step}"; use count, drift or fairness`);
+    throw new Error(`unknown step "${step}"; use count, drift, profile, drift-profile or fairness`);
   }
 } finally {
   await engine.close();

@@ -142,11 +142,11 @@ export async function* collectStreamedColumns(source: DriftSource, pairs: readon
   });
 }
 
-/** Where a collection against reference aggregates gets what the aggregates do not hold. */
+/** The sources a collection against reference aggregates turns to for what the aggregates do not contain. */
 export interface ReferenceFallback {
   /**
    * Returns the pooled values of both samples (or KS D and Wasserstein from SQL) for a column
-   * whose test needs them; `purpose` names that test for an error message.
+   * whose test needs them. `purpose` names that test for an error message.
    */
   valuesOf(column: string, currentScan: DriftScan, purpose: string): Promise<NumericAggregate>;
   /** Returns how a column gets other bins or category counts. */
@@ -155,7 +155,7 @@ export interface ReferenceFallback {
   readonly recounts: boolean;
   /** Whether `valuesOf` can return a column's values. */
   storesValues(column: string): boolean;
-  /** Why a measure on values is skipped for a column whose values are not at hand. */
+  /** The reason a measure on values is skipped for a column whose values are not at hand. */
   readonly noValuesReason: string;
 }
 

@@ -51,7 +51,7 @@ export async function measureDriftFromProfile(engine: DataEngine, profile: Refer
   }
 }
 
-/** The profiled file's columns, named by its path, so that messages about a missing column name the reference file. */
+/** Lists the profiled file's columns under its path, so that messages about a missing column name the reference file. */
 function profileColumnList(profile: ReferenceProfile): ColumnList {
   const columns = profileDataColumns(profile);
   const columnNames = () => columns.map((column) => column.name);
@@ -91,9 +91,9 @@ function profilePresentCounts(profile: ReferenceProfile): PresentCounts {
 }
 
 /**
- * What a report from a profile does when a test needs more than the stored aggregates: values
- * pooled from the profile's value counts and the current file, category counts with another
- * top-k from the stored and scanned counts, and a VALIDATION_FAILED error for anything else.
+ * Builds what a report from a profile turns to when a test needs more than the stored aggregates.
+ * Values are pooled from the profile's value counts and the current file, and category counts
+ * with another top-k come from the stored and scanned counts. Anything else raises VALIDATION_FAILED.
  */
 function profileFallback(engine: DataEngine, current: DataSet, profile: ReferenceProfile, profileFile: string): ReferenceFallback {
   return {

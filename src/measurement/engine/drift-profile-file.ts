@@ -7,9 +7,9 @@ import { driftColumnType } from './drift-columns.js';
 import { referenceProfileKind, referenceProfileVersion, type ProfileBins, type ReferenceProfile } from './drift-profile.js';
 
 /**
- * Reading a stored reference profile back: the JSON is checked against its schema and then for
- * the sums that tie its counts together, so that an edited or truncated profile is rejected
- * with every problem named instead of giving a wrong drift report.
+ * Reading a stored reference profile back. The JSON is checked against its schema and then for
+ * the sums that tie its counts together. So an edited or truncated profile is rejected with every
+ * problem named, instead of giving a wrong drift report.
  */
 
 const count = Type.Integer({ minimum: 0 });
