@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { RecordMeasurementRun } from './measurement.schemas.js';
 import type { PolicyFileContents } from './policy/parse-policy.js';
-import type { DataRole } from './policy/policy.js';
+import type { DataRole, FileFormat } from './policy/policy.js';
 import type { RunOutcome } from './reports/run-outcome.js';
 
 /** Facts the data layer records about a file it read: its fingerprint and its number of rows. */
@@ -11,6 +11,11 @@ export interface MeasuredFile {
   readonly sha256: string;
   readonly sizeBytes: number;
   readonly rowCount: number;
+  /**
+   * The data file a reference profile describes, recorded in place of the profile: its base name
+   * and format as the profile states them. The fingerprint is that file's too.
+   */
+  readonly profiled?: { readonly fileName: string; readonly format: FileFormat };
 }
 
 /**
@@ -28,6 +33,11 @@ export function checkRunInput(contents: PolicyFileContents, outcome: RunOutcome,
     policy: { name: policy.name, sha256: contents.sha256, text: contents.text },
     monitoring: { charts: [...policy.monitoring.charts], taskDueDays: policy.monitoring.taskDueDays, baselineLength: policy.monitoring.baselineLength },
     files: files.map((file) => {
+      const profile = policy.data.referenceProfile;
+      if (file.role === 'reference' && file.profiled !== undefined && profile !== null) {
+        const { fileName, format } = file.profiled;
+        return { role: file.role, fileName, format, sha256: file.sha256, sizeBytes: file.sizeBytes, rowCount: file.rowCount, dataset: profile.dataset };
+      }
       const declared = policy.data[file.role];
       if (!declared) throw new RangeError(`The policy "${policy.name}" has no data.${file.role}, so a ${file.role} file cannot be recorded for it`);
       return {

@@ -113,7 +113,8 @@ export async function scanForDrift(engine: DataEngine, dataSet: DataSet, request
     const finite = present - excluded.positiveInfinity - excluded.negativeInfinity - excluded.notANumber;
     const bins = spec.edges === undefined ? null : withoutNonFinite(binnedCountsFromHistogram(spec.edges, row?.[`bins_${index}`], excluded));
     const valueCounts = spec.valueCounts === true ? numberMap(row?.[`value_counts_${index}`]) : null;
-    const distinctEstimate = Math.max(0, toCount(row?.[`distinct_${index}`]) - nonFiniteKinds([excluded]));
+    // An estimate can exceed the number of values; no sample has more distinct values than values.
+    const distinctEstimate = Math.min(finite, Math.max(0, toCount(row?.[`distinct_${index}`]) - nonFiniteKinds([excluded])));
     numerical.set(spec.column, { summary: { rowCount, finite, excluded }, distinctEstimate, distinctState: String(row?.[`state_${index}`] ?? ''), bins, valueCounts });
   });
   const categorical = new Map<string, CategoryCounts>();
@@ -130,7 +131,7 @@ export async function scanForDrift(engine: DataEngine, dataSet: DataSet, request
  */
 export function combinedDistinctCount(reference: NumericScanResult, current: NumericScanResult): number {
   const estimate = estimateDistinct(mergeDistinctStates([reference.distinctState, current.distinctState]));
-  return Math.max(0, estimate - nonFiniteKinds([reference.summary.excluded, current.summary.excluded]));
+  return Math.min(reference.summary.finite + current.summary.finite, Math.max(0, estimate - nonFiniteKinds([reference.summary.excluded, current.summary.excluded])));
 }
 
 /** Moves the infinite values out of the outside bins: DuckDB's histogram puts -inf below the first bound and +inf into the overflow bucket. */

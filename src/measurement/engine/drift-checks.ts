@@ -4,7 +4,8 @@ import { metricDefinitions } from '../policy/metric-names.js';
 import type { DataRole, MeasurementPolicy, ParameterValue, PolicyCheck } from '../policy/policy.js';
 import { judgeCheck, type CheckOutcome } from '../reports/run-outcome.js';
 import { isColumnDriftMetric, type DriftMetricRequest } from './drift-metrics.js';
-import { measureDrift, type DriftMeasurement } from './drift-measurement.js';
+import { measureDriftFromProfile } from './drift-from-profile.js';
+import { measureDrift, type DriftMeasurement, type DriftOptions } from './drift-measurement.js';
 import type { CheckEvaluator, RunContext } from './run-context.js';
 
 /**
@@ -25,7 +26,7 @@ export const evaluateDriftCheck: CheckEvaluator = async (context, check) => {
   if (values === undefined || !coversColumns(measurement, check.columns)) {
     // A check the policy did not list when the shared measurement ran (one added by the caller) gets a measurement of its own.
     const own = await context.memo(`drift:${check.data}:${check.id}`, async () =>
-      measureDrift(context.engine, await context.dataSet('reference'), await context.dataSet(check.data), {
+      driftOf(context, check.data, {
         ...(check.columns === null ? {} : { columns: check.columns }),
         columnMapping: columnMappingOf(driftChecksOf(context.policy).filter((candidate) => candidate.data === check.data)),
         extraMeasures: false,
@@ -58,7 +59,7 @@ function sharedMeasurement(context: RunContext, role: DataRole): Promise<DriftMe
       const key = requestKey(candidate.metric, candidate.parameters);
       requests.set(key, { key, metric: candidate.metric, parameters: candidate.parameters });
     }
-    const measurement = await measureDrift(context.engine, await context.dataSet('reference'), await context.dataSet(role), {
+    const measurement = await driftOf(context, role, {
       ...(named === undefined ? {} : { columns: named }),
       columnMapping: columnMappingOf(checks),
       metrics: [...requests.values()],
@@ -67,6 +68,14 @@ function sharedMeasurement(context: RunContext, role: DataRole): Promise<DriftMe
     for (const warning of measurement.warnings) context.warn(warning);
     return measurement;
   });
+}
+
+/** Measures drift of a data file from the policy's reference, which is a data file or a stored profile of one. */
+async function driftOf(context: RunContext, role: DataRole, options: DriftOptions): Promise<DriftMeasurement> {
+  const stored = await context.referenceProfile();
+  const current = await context.dataSet(role);
+  if (stored === null) return measureDrift(context.engine, await context.dataSet('reference'), current, options);
+  return measureDriftFromProfile(context.engine, stored.profile, stored.file, current, options);
 }
 
 /** Returns every drift check of the policy, including those of every tier, so that one measurement serves all. */

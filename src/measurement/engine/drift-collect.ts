@@ -222,7 +222,7 @@ export async function* collectAgainstReference(
 
     const recount = fallback.recountOf(column, currentScan);
     const valuesSkipReason = valuesAtHand ? undefined : fallback.noValuesReason;
-    yield new NumericColumnData(recount, column, { kind: 'counts', counts, bins: known, fetchValues: () => fallback.valuesOf(column, currentScan, 'a measure on values'), valueCounts, valuesSkipReason });
+    yield new NumericColumnData(recount, column, { kind: 'counts', counts, bins: known, fetchValues: () => fallback.valuesOf(column, currentScan, 'a test on values (KS, Anderson-Darling or Wasserstein)'), valueCounts, valuesSkipReason });
   }
 
   for (const { column, purpose } of fetched) {

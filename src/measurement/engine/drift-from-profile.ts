@@ -105,7 +105,7 @@ function profileFallback(engine: DataEngine, current: DataSet, profile: Referenc
       if (stored.valueCounts === null) {
         throw new AppError(
           'VALIDATION_FAILED',
-          `Column "${column}" needs every reference value for ${purpose}, but the reference profile "${profileFile}" stores only bin counts for it, because the reference has ${stored.finite} finite values and about ${stored.distinctEstimate} distinct ones. Choose a test on bins for the column, such as --test ${column}=jensen-shannon, or measure against the reference file ${profile.reference.file}`,
+          `Column "${column}" needs every reference value for ${purpose}, but the reference profile "${profileFile}" stores only bin counts for it, because the reference has ${stored.finite} finite values and about ${stored.distinctEstimate} distinct ones. Choose a test on bins for the column (such as --test ${column}=jensen-shannon on the command line, or the metric jensen_shannon in a policy), or measure against the reference file ${profile.reference.file}`,
           [{ path: `/columns/${column}`, message: `needs every reference value for ${purpose}` }],
         );
       }

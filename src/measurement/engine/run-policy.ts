@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { fingerprintStream } from '../../datasets/fingerprint.js';
 import { AppError } from '../../platform/errors.js';
 import { custosVersion } from '../../platform/version.js';
@@ -9,6 +10,8 @@ import type { RiskTier } from '../policy/policy-schema.js';
 import type { CheckOutcome, RunOutcome } from '../reports/run-outcome.js';
 import type { MeasuredFile } from '../run-input.js';
 import { dataCheckEvaluators } from './data-checks.js';
+import type { ReferenceProfile } from './drift-profile.js';
+import { parseReferenceProfile } from './drift-profile-file.js';
 import { modelCheckEvaluators } from './model-checks.js';
 import type { CheckEvaluator, RunContext } from './run-context.js';
 
@@ -51,6 +54,8 @@ export async function runPolicy(policy: MeasurementPolicy, aiSystemName: string,
   });
   try {
     const opened = new Map<DataRole, Promise<DataSet>>();
+    // Set by the first drift check that asks for the profile; a closure assignment TypeScript cannot follow, hence the holder.
+    const profileRead: { promise: Promise<{ profile: ReferenceProfile; file: string } | null> | null } = { promise: null };
     const memo = new Map<string, Promise<unknown>>();
     const results: Partial<Record<MetricFamily, Record<string, unknown>>> = {};
     const warnings: string[] = [];
@@ -64,6 +69,10 @@ export async function runPolicy(policy: MeasurementPolicy, aiSystemName: string,
           opened.set(role, dataSet);
         }
         return dataSet;
+      },
+      referenceProfile() {
+        profileRead.promise ??= Promise.resolve().then(() => readPolicyProfile(policy));
+        return profileRead.promise;
       },
       memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
         let value = memo.get(key) as Promise<T> | undefined;
@@ -99,6 +108,11 @@ export async function runPolicy(policy: MeasurementPolicy, aiSystemName: string,
     const files: MeasuredFile[] = [];
     for (const [role, dataSet] of opened) {
       files.push(await measuredFile(engine, role, await dataSet));
+    }
+    const read = await profileRead.promise;
+    if (read) {
+      const { reference } = read.profile;
+      files.push({ role: 'reference', sha256: reference.sha256, sizeBytes: reference.sizeBytes, rowCount: reference.rows, profiled: { fileName: path.basename(reference.file), format: reference.format } });
     }
     for (const dataSet of opened.values()) warnings.push(...(await dataSet).warnings.filter((warning) => !warnings.includes(warning)));
 
@@ -137,6 +151,20 @@ async function evaluateCheck(context: RunContext, check: PolicyCheck): Promise<C
     }
     throw error;
   }
+}
+
+/** Reads and checks the reference profile of a policy, or returns null when its reference is a data file. */
+function readPolicyProfile(policy: MeasurementPolicy): { profile: ReferenceProfile; file: string } | null {
+  const given = policy.data.referenceProfile;
+  if (given === null) return null;
+  let text: string;
+  try {
+    text = fs.readFileSync(given.path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
+    throw new AppError('VALIDATION_FAILED', `Cannot read the reference profile "${given.profile}" of data.reference.profile in the policy "${policy.name}": ${reason}; write it with custos measure profile <reference> --out ${given.profile}`);
+  }
+  return { profile: parseReferenceProfile(text, given.profile), file: given.profile };
 }
 
 /** Opens the data file the policy names for a role and loads it once, so that every check reuses the scan. */

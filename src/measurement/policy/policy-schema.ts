@@ -68,6 +68,17 @@ const dataFileProperties = {
 
 const DataFile = Type.Object(dataFileProperties, strict);
 
+const ReferenceData = Type.Object(
+  {
+    ...dataFileProperties,
+    file: Type.Optional(Text(4_096, 'Path of the reference data file, relative to the policy file; or give profile instead')),
+    profile: Type.Optional(
+      Text(4_096, 'Path of a reference profile that custos measure profile wrote, relative to the policy file, instead of the reference file: drift checks then read only the current file'),
+    ),
+  },
+  strict,
+);
+
 const EvaluationData = Type.Object(
   {
     ...dataFileProperties,
@@ -166,7 +177,7 @@ export const PolicyFileSchema = Type.Object(
     data: Type.Object(
       {
         evaluation: Type.Optional(EvaluationData),
-        reference: Type.Optional(DataFile),
+        reference: Type.Optional(ReferenceData),
         current: Type.Optional(DataFile),
       },
       { ...strict, description: 'The data files: evaluation for fairness, performance and calibration; reference and current for drift' },

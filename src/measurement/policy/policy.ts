@@ -27,6 +27,16 @@ export interface CsvOptions {
   readonly encoding: 'utf-8' | 'utf-16' | 'latin-1';
 }
 
+/** A drift reference given as a profile that `custos measure profile` wrote, instead of a data file. */
+export interface ReferenceProfileFile {
+  /** The path as the policy wrote it. */
+  readonly profile: string;
+  /** The path resolved against the policy file's folder. */
+  readonly path: string;
+  /** The registered dataset version the profiled file is. */
+  readonly dataset: { readonly dataset: string; readonly version: string } | null;
+}
+
 export interface DataFile {
   readonly role: DataRole;
   /** The path as the policy wrote it. */
@@ -98,7 +108,9 @@ export interface MeasurementPolicy {
   readonly modelVersion: { readonly model: string; readonly version: string } | null;
   readonly data: {
     readonly evaluation: EvaluationData | null;
+    /** The reference data file; null when the reference is a stored profile (`referenceProfile`). */
     readonly reference: DataFile | null;
+    readonly referenceProfile: ReferenceProfileFile | null;
     readonly current: DataFile | null;
   };
   readonly settings: {

@@ -98,6 +98,16 @@ function resolveRole(metric: MetricName, raw: unknown, pointer: string, context:
   const data = context.files;
   const needFile = (role: DataRole, why: string): DataRole | null => {
     if (data[role]) return role;
+    if (role === 'reference' && data.referenceProfile) {
+      if (family === 'drift') return role;
+      problems.push({
+        pointer: `${pointer}/data`,
+        message: `names data.reference, which is a profile of the reference file and holds no rows to check; give data.reference a file to check its quality`,
+        expected: 'data.reference with a file',
+        received: JSON.stringify('reference'),
+      });
+      return null;
+    }
     if (context.declared.has(role)) return null;
     problems.push({ pointer: `${pointer}/metric`, message: `${why}, but the policy has no data.${role}; add data.${role} with its file`, expected: `a data.${role} section`, received: JSON.stringify(metric) });
     return null;
@@ -106,6 +116,7 @@ function resolveRole(metric: MetricName, raw: unknown, pointer: string, context:
   if (family === 'quality') {
     if (typeof raw === 'string') return needFile(raw as DataRole, `the check reads data.${raw}`);
     const role = (['evaluation', 'current', 'reference'] as const).find((candidate) => context.declared.has(candidate));
+    if (role === 'reference' && !data.reference) return needFile(role, '');
     if (role) return data[role] ? role : null;
     problems.push({ pointer: `${pointer}/metric`, message: `${metric} reads a data file, but the policy has no data section with a file`, expected: 'a data section with a file', received: JSON.stringify(metric) });
     return null;

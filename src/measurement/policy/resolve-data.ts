@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { closestNames } from './name-suggestions.js';
-import type { CsvOptions, DataFile, DataRole, EvaluationData, FileFormat, MeasurementPolicy, ScalarValue } from './policy.js';
+import type { CsvOptions, DataFile, DataRole, EvaluationData, FileFormat, MeasurementPolicy, ReferenceProfileFile, ScalarValue } from './policy.js';
 import { fileFormats } from './policy-schema.js';
 import { describeReceived, isMapping, type PointerProblem } from './shape-check.js';
 
@@ -17,7 +17,8 @@ export function resolveData(raw: unknown, baseDirectory: string, problems: Point
   const data = isMapping(raw) ? raw : {};
   return {
     evaluation: isMapping(data.evaluation) ? resolveEvaluation(data.evaluation, baseDirectory, problems) : null,
-    reference: isMapping(data.reference) ? resolveDataFile('reference', data.reference, baseDirectory, problems) : null,
+    reference: isMapping(data.reference) && data.reference.profile === undefined ? resolveDataFile('reference', data.reference, baseDirectory, problems) : null,
+    referenceProfile: isMapping(data.reference) && data.reference.profile !== undefined ? resolveReferenceProfile(data.reference, baseDirectory, problems) : null,
     current: isMapping(data.current) ? resolveDataFile('current', data.current, baseDirectory, problems) : null,
   };
 }
@@ -33,8 +34,33 @@ export function declaredColumns(file: DataFile | null): readonly string[] | null
   return file?.csv?.columns ?? null;
 }
 
+/**
+ * Resolves a reference given as a stored profile. The reading options of the reference file
+ * applied when it was profiled, so they are rejected here rather than silently ignored.
+ */
+function resolveReferenceProfile(raw: Raw, baseDirectory: string, problems: PointerProblem[]): ReferenceProfileFile | null {
+  for (const key of ['file', 'format', 'csv', 'recode'] as const) {
+    if (raw[key] === undefined) continue;
+    const message =
+      key === 'file'
+        ? 'is given beside profile; a reference is either a data file or a profile of one, so remove one of them'
+        : `applies to a reference data file, and this reference is a profile, which was read with its options when custos measure profile wrote it; remove ${key}`;
+    problems.push({ pointer: `/data/reference/${key}`, message, expected: `no ${key} beside profile`, received: describeReceived(raw[key]) });
+  }
+  if (typeof raw.profile !== 'string' || raw.profile.length === 0) return null;
+  return { profile: raw.profile, path: path.resolve(baseDirectory, raw.profile), dataset: datasetOf(raw) };
+}
+
+function datasetOf(raw: Raw): DataFile['dataset'] {
+  return isMapping(raw.dataset) && typeof raw.dataset.dataset === 'string' && typeof raw.dataset.version === 'string' ? { dataset: raw.dataset.dataset, version: raw.dataset.version } : null;
+}
+
 function resolveDataFile(role: DataRole, raw: Raw, baseDirectory: string, problems: PointerProblem[]): DataFile | null {
   const pointer = `/data/${role}`;
+  if (role === 'reference' && raw.file === undefined) {
+    problems.push({ pointer, message: 'needs file, the reference data file, or profile, a profile of it that custos measure profile wrote', expected: 'file or profile', received: describeReceived(raw) });
+    return null;
+  }
   if (typeof raw.file !== 'string' || raw.file.length === 0) return null;
   const format = resolveFormat(raw, pointer, problems);
   if (format === null) return null;
@@ -48,7 +74,7 @@ function resolveDataFile(role: DataRole, raw: Raw, baseDirectory: string, proble
       received: describeReceived(raw.csv),
     });
   }
-  const dataset = isMapping(raw.dataset) && typeof raw.dataset.dataset === 'string' && typeof raw.dataset.version === 'string' ? { dataset: raw.dataset.dataset, version: raw.dataset.version } : null;
+  const dataset = datasetOf(raw);
   return {
     role,
     file: raw.file,

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -5,6 +6,8 @@ import { sampleStandardNormal, Xoshiro128StarStar } from '../../../src/measureme
 import { openDataSet, type DataEngine, type DataSet } from '../../../src/measurement/data/index.js';
 import { dataCheckEvaluators } from '../../../src/measurement/engine/data-checks.js';
 import type { DriftMeasurement } from '../../../src/measurement/engine/drift-measurement.js';
+import type { ReferenceProfile } from '../../../src/measurement/engine/drift-profile.js';
+import { parseReferenceProfile } from '../../../src/measurement/engine/drift-profile-file.js';
 import type { RunContext } from '../../../src/measurement/engine/run-context.js';
 import { metricDefinitions, metricsOfFamily, type MetricFamily } from '../../../src/measurement/policy/metric-names.js';
 import { parsePolicy, formatPolicyProblem } from '../../../src/measurement/policy/parse-policy.js';
@@ -37,6 +40,11 @@ class TestRunContext implements RunContext {
       this.opened.set(role, dataSet);
     }
     return dataSet;
+  }
+
+  async referenceProfile(): Promise<{ profile: ReferenceProfile; file: string } | null> {
+    const given = this.policy.data.referenceProfile;
+    return given === null ? null : { profile: parseReferenceProfile(fs.readFileSync(given.path, 'utf8'), given.profile), file: given.profile };
   }
 
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {

@@ -75,6 +75,8 @@ export function recordingContext(engine: DataEngine, policy: MeasurementPolicy):
       }
       return dataSet;
     },
+    // These fixtures give the reference as a data file.
+    referenceProfile: () => Promise.resolve(null),
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
       let value = memo.get(key) as Promise<T> | undefined;
       if (value === undefined) {

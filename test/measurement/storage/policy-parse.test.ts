@@ -276,6 +276,67 @@ checks:
     ]);
   });
 
+  it('checks a reference given as a profile', () => {
+    const text = `policyFormat: 1
+name: Profiles
+aiSystem: x
+data:
+  reference:
+    file: train.csv
+    profile: train.profile.json
+    csv: { delimiter: ";" }
+  current: { file: now.csv }
+checks:
+  - metric: psi
+    threshold: { operator: "<", value: 0.2 }
+  - metric: completeness
+    data: reference
+    threshold: { operator: ">=", value: 0.99 }
+`;
+    expect(problemsOf(text)).toEqual([
+      { line: 6, pointer: '/data/reference/file', message: 'is given beside profile; a reference is either a data file or a profile of one, so remove one of them' },
+      {
+        line: 8,
+        pointer: '/data/reference/csv',
+        message: 'applies to a reference data file, and this reference is a profile, which was read with its options when custos measure profile wrote it; remove csv',
+      },
+      { line: 14, pointer: '/checks/1/data', message: 'names data.reference, which is a profile of the reference file and holds no rows to check; give data.reference a file to check its quality' },
+    ]);
+  });
+
+  it('resolves a reference profile', () => {
+    const text = `policyFormat: 1
+name: Profiles
+aiSystem: x
+data:
+  reference: { profile: profiles/train.profile.json, dataset: { dataset: adult, version: train } }
+  current: { file: now.csv }
+checks:
+  - metric: psi
+    threshold: { operator: "<", value: 0.2 }
+`;
+    const policy = parseOk(text);
+    expect(policy.data.reference).toBeNull();
+    expect(policy.data.referenceProfile).toEqual({ profile: 'profiles/train.profile.json', path: path.join(baseDirectory, 'profiles/train.profile.json'), dataset: { dataset: 'adult', version: 'train' } });
+    expect(policy.checks[0]?.data).toBe('current');
+  });
+
+  it('needs a file or a profile for the reference', () => {
+    const text = `policyFormat: 1
+name: Profiles
+aiSystem: x
+data:
+  reference: { dataset: { dataset: adult, version: train } }
+  current: { file: now.csv }
+checks:
+  - metric: psi
+    threshold: { operator: "<", value: 0.2 }
+`;
+    expect(problemsOf(text)).toEqual([
+      { line: 5, pointer: '/data/reference', message: 'needs file, the reference data file, or profile, a profile of it that custos measure profile wrote' },
+    ]);
+  });
+
   it('matches its JSON Schema', () => {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(policyJsonSchema);
     expect(validate(YAML.parse(compasPolicy))).toBe(true);
