@@ -24,6 +24,26 @@ export interface CategoryComparison {
   readonly otherCategories: number;
   /** Distinct non-missing values over both samples. */
   readonly distinctCount: number;
+  /**
+   * When categories were folded: the current values in categories the reference lacks, and the
+   * reference's categories seen exactly once, for `unseenCategoryShares`. Null when none were folded.
+   */
+  readonly unseen: { readonly currentValues: number; readonly referenceSingletons: number } | null;
+}
+
+/**
+ * Returns the share of current values in categories the reference lacks, and the share expected
+ * if the current sample came from the reference's distribution. The expectation is the
+ * Good-Turing estimate of the probability mass the reference sample missed: its categories seen
+ * exactly once divided by its values. Null when no categories were folded, or a sample is empty.
+ */
+export function unseenCategoryShares(comparison: CategoryComparison): { readonly observed: number; readonly expected: number } | null {
+  if (comparison.unseen === null) return null;
+  const total = (counts: CategoryCounts) => [...counts.counts.values()].reduce((sum, count) => sum + count, 0);
+  const referenceValues = total(comparison.reference);
+  const currentValues = total(comparison.current);
+  if (referenceValues === 0 || currentValues === 0) return null;
+  return { observed: comparison.unseen.currentValues / currentValues, expected: comparison.unseen.referenceSingletons / referenceValues };
 }
 
 export const defaultTopK = 100;
@@ -62,11 +82,14 @@ export async function compareCategories(
       FROM counted
       WHERE value IS NOT NULL
     )
-    SELECT 'category' AS kind, value, reference_count, current_count, 1 AS categories FROM ranked WHERE category_rank <= ${topK}
+    SELECT 'category' AS kind, value, reference_count, current_count, 1 AS categories, NULL AS current_unseen, NULL AS reference_singletons FROM ranked WHERE category_rank <= ${topK}
     UNION ALL
-    SELECT 'other', NULL, sum(reference_count), sum(current_count), count(*) FROM ranked WHERE category_rank > ${topK}
+    SELECT 'other', NULL, sum(reference_count), sum(current_count), count(*),
+           (SELECT coalesce(sum(current_count) FILTER (WHERE reference_count = 0), 0) FROM ranked),
+           (SELECT count(*) FILTER (WHERE reference_count = 1) FROM ranked)
+    FROM ranked WHERE category_rank > ${topK}
     UNION ALL
-    SELECT 'missing', NULL, reference_count, current_count, 0 FROM counted WHERE value IS NULL`;
+    SELECT 'missing', NULL, reference_count, current_count, 0, NULL, NULL FROM counted WHERE value IS NULL`;
   const rows = await engine.rows(`counting categories of ${columnName}`, sql, parameters, [reference.errorContext, current.errorContext]);
   return comparisonFromRows(columnName, rows);
 }
@@ -78,7 +101,9 @@ export async function compareCategories(
  * to many new rare categories is understated: 50,000 reference categories replaced by 60,000
  * unseen ones give a Jensen-Shannon distance of about 0.03. A separate bin for unseen categories
  * fixes that case but flags chance absences in same-distribution columns with more categories
- * than rows per category (about 0.27 for two samples of 100,000 over 50,000 categories).
+ * than rows per category (about 0.27 for two samples of 100,000 over 50,000 categories). So the
+ * test keeps one bin, and `unseen` lets the report warn when the share of new categories exceeds
+ * its Good-Turing expectation.
  */
 function comparisonFromRows(columnName: string, rows: readonly Record<string, unknown>[]): CategoryComparison {
   const referenceCounts = new Map<string, number>();
@@ -87,6 +112,7 @@ function comparisonFromRows(columnName: string, rows: readonly Record<string, un
   let currentMissing = 0;
   let otherCategories = 0;
   let other = { reference: 0, current: 0 };
+  let unseen: CategoryComparison['unseen'] = null;
   for (const row of rows) {
     const kind = row['kind'];
     if (kind === 'category') {
@@ -96,6 +122,7 @@ function comparisonFromRows(columnName: string, rows: readonly Record<string, un
     } else if (kind === 'other') {
       otherCategories = toCount(row['categories']);
       other = { reference: toCount(row['reference_count']), current: toCount(row['current_count']) };
+      unseen = { currentValues: toCount(row['current_unseen']), referenceSingletons: toCount(row['reference_singletons']) };
     } else {
       referenceMissing = toCount(row['reference_count']);
       currentMissing = toCount(row['current_count']);
@@ -114,6 +141,7 @@ function comparisonFromRows(columnName: string, rows: readonly Record<string, un
     otherKey,
     otherCategories,
     distinctCount: referenceCounts.size - (otherKey === null ? 0 : 1) + otherCategories,
+    unseen: otherKey === null ? null : unseen,
   };
 }
 
@@ -160,11 +188,18 @@ export async function compareCategoryColumns(
       FROM counted
       WHERE value IS NOT NULL
     )
-    SELECT column_index, 'category' AS kind, value, reference_count, current_count, 1 AS categories FROM ranked WHERE category_rank <= ${topK}
+    SELECT column_index, 'category' AS kind, value, reference_count, current_count, 1 AS categories, NULL AS current_unseen, NULL AS reference_singletons FROM ranked WHERE category_rank <= ${topK}
     UNION ALL
-    SELECT column_index, 'other', NULL, sum(reference_count), sum(current_count), count(*) FROM ranked WHERE category_rank > ${topK} GROUP BY column_index
+    SELECT column_index, 'other', NULL, sum(reference_count), sum(current_count), count(*), any_value(unseen.current_unseen), any_value(unseen.reference_singletons)
+    FROM ranked
+    JOIN (
+      SELECT column_index, coalesce(sum(current_count) FILTER (WHERE reference_count = 0), 0) AS current_unseen, count(*) FILTER (WHERE reference_count = 1) AS reference_singletons
+      FROM ranked GROUP BY column_index
+    ) AS unseen USING (column_index)
+    WHERE category_rank > ${topK}
+    GROUP BY column_index
     UNION ALL
-    SELECT column_index, 'missing', NULL, reference_count, current_count, 0 FROM counted WHERE value IS NULL`;
+    SELECT column_index, 'missing', NULL, reference_count, current_count, 0, NULL, NULL FROM counted WHERE value IS NULL`;
   const rows = await engine.rows(`counting categories of ${columnNames.length} columns`, sql, parameters, [reference.errorContext, current.errorContext]);
   columnNames.forEach((name, index) => {
     result.set(name, comparisonFromRows(name, rows.filter((row) => toCount(row['column_index']) === index)));
@@ -197,6 +232,8 @@ export function compareCategoryCounts(columnName: string, reference: CategoryCou
       reference_count: folded.reduce((sum, entry) => sum + entry.reference, 0),
       current_count: folded.reduce((sum, entry) => sum + entry.current, 0),
       categories: folded.length,
+      current_unseen: ranked.reduce((sum, entry) => sum + (entry.reference === 0 ? entry.current : 0), 0),
+      reference_singletons: ranked.filter((entry) => entry.reference === 1).length,
     });
   }
   rows.push({ kind: 'missing', reference_count: reference.missing, current_count: current.missing });

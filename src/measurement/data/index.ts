@@ -36,7 +36,7 @@ export {
 } from './numeric-drift.js';
 export { categoryCountsOf, combinedDistinctCount, numericValueCounts, scanForDrift, valueCountLimit, type DriftScan, type DriftScanRequest, type NumericScanResult } from './drift-scan.js';
 export { binnedCounts, columnQuantiles, columnsQuantiles, nextValuesAbove, type BinSpec } from './binned-counts.js';
-export { compareCategories, compareCategoryColumns, compareCategoryCounts, defaultTopK, type CategoryComparison, type CategoryCountOptions } from './category-counts.js';
+export { compareCategories, compareCategoryColumns, compareCategoryCounts, defaultTopK, unseenCategoryShares, type CategoryComparison, type CategoryCountOptions } from './category-counts.js';
 export { columnQualityCounts, declaredTypes, type ColumnQualityCounts, type DeclaredColumn, type DeclaredType } from './quality-counts.js';
 export { duplicateKeyCounts, duplicateRowCounts, type DuplicateKeyCounts, type DuplicateRowCounts } from './duplicate-counts.js';
 export { annotatorLabelCounts, annotatorPairMatrix, type AnnotatorLabelCounts } from './annotator-counts.js';

@@ -18,6 +18,7 @@ import {
   SqlParameters,
   type CategoryComparison,
   type DataEngine,
+  unseenCategoryShares,
   type DataSet,
   type DistributionDistance,
 } from '../data/index.js';
@@ -241,13 +242,29 @@ export class CategoricalColumnData {
 
   async aligned(topK: number): Promise<AlignedOutcome> {
     const comparison = await this.categoriesWithTopK(topK);
-    const warnings =
-      comparison.otherKey === null ? [] : [`${comparison.otherCategories} categories beyond the ${topK} most frequent share the bin "${comparison.otherKey}"`];
+    const warnings: string[] = [];
+    if (comparison.otherKey !== null) {
+      warnings.push(`${comparison.otherCategories} categories beyond the ${topK} most frequent share the bin "${comparison.otherKey}"`);
+      const shares = unseenCategoryShares(comparison);
+      if (shares !== null && shares.observed - shares.expected >= unseenShareMargin) {
+        const percent = (share: number) => `${(100 * share).toFixed(1)} %`;
+        warnings.push(
+          `${percent(shares.observed)} of the current values are in categories the reference lacks, against about ${percent(shares.expected)} expected without a shift (the reference's share of categories seen once). The bin "${comparison.otherKey}" hides much of such a shift from the test, so check whether the column's categories were replaced`,
+        );
+      }
+    }
     return alignedCategories(comparison.reference, comparison.current, warnings, comparison.otherCategories);
   }
 }
 
 export type ColumnData = NumericColumnData | CategoricalColumnData;
+
+/**
+ * How far the share of current values in categories new to the reference may exceed its
+ * Good-Turing expectation before a column with folded categories gets a warning: 5 percentage
+ * points, well above the sampling noise of either share on thousands of values.
+ */
+export const unseenShareMargin = 0.05;
 
 /** Counts the categories of a column in both samples, the `topK` most frequent (in both together) on their own. */
 export function categoryComparison(source: DriftSource, column: string, topK: number): Promise<CategoryComparison> {
