@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { measureDriftFromProfile } from '../../src/measurement/engine/drift-from-profile.js';
 import { measureDrift } from '../../src/measurement/engine/drift-measurement.js';
 import { profileReference } from '../../src/measurement/engine/drift-profile.js';
-import { parseReferenceProfile } from '../../src/measurement/engine/drift-profile-file.js';
+import { parseReferenceProfile, serializeReferenceProfile } from '../../src/measurement/engine/drift-profile-file.js';
 import { measureFairness } from '../../src/measurement/engine/fairness-measurement.js';
 
 /*
@@ -41,7 +41,7 @@ try {
   } else if (step === 'profile') {
     // As `custos measure profile` does: the reference's aggregates, written as JSON.
     const profile = await profileReference(engine, await openDataSet(engine, { path: files[0]! }), 'benchmark');
-    fs.writeFileSync(files[1]!, JSON.stringify(profile));
+    fs.writeFileSync(files[1]!, serializeReferenceProfile(profile));
     facts = { bytes: fs.statSync(files[1]!).size };
   } else if (step === 'drift-profile') {
     // As `custos measure drift --reference-profile` does: the profile is read and checked, and only the current file is scanned.

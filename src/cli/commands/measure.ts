@@ -115,7 +115,7 @@ export function registerMeasureCommands(program: Command): void {
   withFileOptions(measure.command('drift'), 'reference ')
     .description('Per-column drift tests between a reference and a current file, and dataset drift as the share of drifted columns')
     .usage('[options] <reference> <current>\n       custos measure drift [options] --reference-profile <profile> <current>')
-    .argument('<reference>', 'the reference file, such as the training data; with --reference-profile, the current file')
+    .argument('[reference]', 'the reference file, such as the training data; with --reference-profile, the current file')
     .argument('[current]', 'the current file, such as recent production inputs')
     .option('--reference-profile <file>', 'read the reference from a profile written by custos measure profile, instead of the reference file; the reading options then apply to the current file')
     .option('--current-format <format>', 'format of the current file when it differs (csv, parquet, jsonl)')
@@ -132,7 +132,10 @@ export function registerMeasureCommands(program: Command): void {
       'column=test[:threshold] overrides, such as age=kolmogorov-smirnov or income=population-stability-index:0.2; tests: kolmogorov-smirnov, anderson-darling, wasserstein-normalized, population-stability-index, kullback-leibler, jensen-shannon, hellinger, chi-square, g-test, total-variation',
     )
     .option('--drift-share <share>', 'dataset drift when at least this share of the tested columns drifted (default 0.5)')
-    .action(async (first: string, second: string | undefined, flags: FileFlags & OutputFlags & DriftFlags & { referenceProfile?: string }) => {
+    .action(async (first: string | undefined, second: string | undefined, flags: FileFlags & OutputFlags & DriftFlags & { referenceProfile?: string }) => {
+      if (first === undefined) {
+        throw new AppError('VALIDATION_FAILED', 'Give the reference file and the current file, or --reference-profile <profile> and the current file');
+      }
       const options = parseDriftFlags(flags);
       const currentFlags = currentFileFlags(flags);
       if (flags.referenceProfile !== undefined) {
@@ -183,8 +186,9 @@ export function registerMeasureCommands(program: Command): void {
       await withDataSets(flags, [{ file: reference, flags }], async (engine, [referenceSet]) => {
         const { profileReference } = await import('../../measurement/engine/drift-profile.js');
         const { custosVersion } = await import('../../platform/version.js');
+        const { serializeReferenceProfile } = await import('../../measurement/engine/drift-profile-file.js');
         const profile = await profileReference(engine, referenceSet!, custosVersion);
-        writeOutputFile(flags.out, `${JSON.stringify(profile)}\n`, '--out');
+        writeOutputFile(flags.out, serializeReferenceProfile(profile), '--out');
         const summary = {
           profile: flags.out,
           reference: profile.reference,
@@ -199,6 +203,7 @@ export function registerMeasureCommands(program: Command): void {
             `Profiled ${profile.reference.file} (${profile.reference.rows} rows, SHA-256 ${profile.reference.sha256}) into ${flags.out}.`,
             `Columns: ${summary.columns.numerical} numerical, ${summary.columns.categorical} categorical, ${summary.columns.untested} of a type no drift test reads.`,
             `Measure drift against it with: custos measure drift --reference-profile ${flags.out} <current>`,
+            ...profile.reference.warnings.map((warning) => `Warning: ${warning}`),
             '',
           ].join('\n'),
         );

@@ -24,6 +24,7 @@ export {
   defaultPooledLimit,
   distributionDistance,
   fetchSortedFinite,
+  mergeCountedSample,
   mergeSortedSamples,
   numericColumnSummaries,
   numericDriftSummaries,

@@ -163,6 +163,41 @@ export function mergeSortedSamples(reference: Float64Array, current: Float64Arra
   return pooled;
 }
 
+/**
+ * Merges ascending (value, count) pairs of the reference, as a stored profile keeps them, with the
+ * ascending values of the current sample, as `mergeSortedSamples` does for two samples. The counts
+ * are not expanded, so memory stays proportional to the distinct values.
+ */
+export function mergeCountedSample(reference: readonly (readonly [number, number])[], current: Float64Array): Pick<PooledValueCounts, 'values' | 'referenceCounts' | 'currentCounts'> {
+  const walk = (target: Pick<PooledValueCounts, 'values' | 'referenceCounts' | 'currentCounts'> | null): number => {
+    let referenceIndex = 0;
+    let currentIndex = 0;
+    let distinct = 0;
+    while (referenceIndex < reference.length || currentIndex < current.length) {
+      const referenceValue = referenceIndex < reference.length ? (reference[referenceIndex] as readonly [number, number])[0] : Number.POSITIVE_INFINITY;
+      const value = currentIndex < current.length ? Math.min(referenceValue, current[currentIndex] as number) : referenceValue;
+      let referenceCount = 0;
+      if (referenceIndex < reference.length && referenceValue === value) {
+        referenceCount = (reference[referenceIndex] as readonly [number, number])[1];
+        referenceIndex++;
+      }
+      const currentStart = currentIndex;
+      while (currentIndex < current.length && current[currentIndex] === value) currentIndex++;
+      if (target !== null) {
+        target.values[distinct] = value;
+        target.referenceCounts[distinct] = referenceCount;
+        target.currentCounts[distinct] = currentIndex - currentStart;
+      }
+      distinct++;
+    }
+    return distinct;
+  };
+  const distinct = walk(null);
+  const pooled = { values: new Float64Array(distinct), referenceCounts: new Float64Array(distinct), currentCounts: new Float64Array(distinct) };
+  walk(pooled);
+  return pooled;
+}
+
 /** Walks the merged distinct values, filling `target` when given; returns how many there are. */
 function walkMerged(
   reference: Float64Array,

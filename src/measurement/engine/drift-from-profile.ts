@@ -1,6 +1,5 @@
 import type { CategoryCounts } from '../core/aggregates.js';
-import { missingColumns } from '../data/data-errors.js';
-import { compareCategoryCounts, fetchSortedFinite, mergeSortedSamples, type DataColumn, type DataEngine, type DataSet, type DriftScan, type NumericScanResult } from '../data/index.js';
+import { compareCategoryCounts, fetchSortedFinite, mergeCountedSample, type DataColumn, type DataEngine, type DataSet, type DriftScan, type NumericScanResult } from '../data/index.js';
 import { AppError } from '../../platform/errors.js';
 import { collectAgainstReference, type CollectedFacts, type ReferenceFallback } from './drift-collect.js';
 import type { ColumnRecount, NumericAggregate } from './drift-column-data.js';
@@ -23,7 +22,7 @@ import { countRows } from './row-count.js';
  * the profile's counts whatever their number.
  */
 export async function measureDriftFromProfile(engine: DataEngine, profile: ReferenceProfile, profileFile: string, current: DataSet, options: DriftOptions = {}): Promise<DriftMeasurement> {
-  const reference = profileColumnList(profile);
+  const reference = profileColumnList(profile, profileFile);
   const plan = planDrift(reference, current, options);
   const loaded: LoadedDataSet[] = [];
   try {
@@ -51,24 +50,29 @@ export async function measureDriftFromProfile(engine: DataEngine, profile: Refer
   }
 }
 
-/** Lists the profiled file's columns under its path, so that messages about a missing column name the reference file. */
-function profileColumnList(profile: ReferenceProfile): ColumnList {
+/** Lists the profiled file's columns under its path, with messages about a missing column that name the profile too. */
+function profileColumnList(profile: ReferenceProfile, profileFile: string): ColumnList {
   const columns = profileDataColumns(profile);
   const columnNames = () => columns.map((column) => column.name);
+  const missingColumns = (names: readonly string[]) => {
+    const list = names.map((name) => `"${name}"`).join(', ');
+    const message = `The ${names.length === 1 ? 'column' : 'columns'} ${list} ${names.length === 1 ? 'is' : 'are'} not in the reference profile "${profileFile}" of ${profile.reference.file}; the profiled file has ${columns.length} columns: ${columnNames().join(', ')}`;
+    return new AppError('VALIDATION_FAILED', message, [{ path: profileFile, message }]);
+  };
   const column = (name: string): DataColumn => {
     const found = columns.find((candidate) => candidate.name === name);
-    if (found === undefined) throw missingColumns(profile.reference.file, [name], columnNames());
+    if (found === undefined) throw missingColumns([name]);
     return found;
   };
   return {
     path: profile.reference.file,
-    warnings: [],
+    warnings: profile.reference.warnings,
     columns,
     columnNames,
     column,
     requireColumns: (names) => {
       const missing = names.filter((name) => !columns.some((candidate) => candidate.name === name));
-      if (missing.length > 0) throw missingColumns(profile.reference.file, missing, columnNames());
+      if (missing.length > 0) throw missingColumns(missing);
       return names.map(column);
     },
   };
@@ -110,7 +114,7 @@ function profileFallback(engine: DataEngine, current: DataSet, profile: Referenc
         );
       }
       const currentValues = await fetchSortedFinite(engine, current, column);
-      const pooled = mergeSortedSamples(expandValueCounts(stored.valueCounts, stored.finite), currentValues);
+      const pooled = mergeCountedSample(stored.valueCounts, currentValues);
       const currentResult = currentScan.numerical.get(column) as NumericScanResult;
       return { kind: 'pooled', pooled: { ...pooled, reference: stored.excluded, current: currentResult.summary.excluded } };
     },
@@ -141,15 +145,4 @@ function profileFallback(engine: DataEngine, current: DataSet, profile: Referenc
       },
     }),
   };
-}
-
-/** Expands ascending value counts into the sorted sample they count. */
-function expandValueCounts(valueCounts: readonly (readonly [number, number])[], size: number): Float64Array {
-  const values = new Float64Array(size);
-  let position = 0;
-  for (const [value, count] of valueCounts) {
-    values.fill(value, position, position + count);
-    position += count;
-  }
-  return values;
 }

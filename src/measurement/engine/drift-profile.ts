@@ -77,9 +77,13 @@ export interface ReferenceProfile {
     readonly sha256: string;
     readonly sizeBytes: number;
     readonly rows: number;
+    /** Facts about how the file was read, such as repeated column names, which every report repeats. */
+    readonly warnings: readonly string[];
   };
   /** Every column of the reference file, in file order. */
   readonly columns: readonly ProfileColumn[];
+  /** SHA-256 of the profile's JSON without this field, set when it is written (`serializeReferenceProfile`). */
+  readonly contentSha256?: string;
 }
 
 /**
@@ -106,7 +110,7 @@ export async function profileReference(engine: DataEngine, reference: DataSet, c
       version: referenceProfileVersion,
       custosVersion,
       createdAt: createdAt.toISOString(),
-      reference: { file: reference.path, format: reference.format, sha256: fingerprint.sha256, sizeBytes: fingerprint.sizeBytes, rows: aggregates.rowCount },
+      reference: { file: reference.path, format: reference.format, sha256: fingerprint.sha256, sizeBytes: fingerprint.sizeBytes, rows: aggregates.rowCount, warnings: reference.warnings },
       columns: reference.columns.map((column) => profileColumn(column, aggregates, valueCountsOf(column.name))),
     };
   } finally {

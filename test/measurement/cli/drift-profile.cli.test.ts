@@ -66,6 +66,24 @@ describe('CLI measure profile and drift --reference-profile', () => {
     expect(result.stderr).toContain('With --reference-profile, give only the current file');
   });
 
+  it('rejects a profile without a current file', async () => {
+    const result = await runCli(empty, ['measure', 'drift', '--reference-profile', profileFile]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Give the reference file and the current file, or --reference-profile <profile> and the current file');
+  });
+
+  it('keeps the warnings about the reference', async () => {
+    const compas = path.resolve('examples/compas/compas-scores-two-years.csv');
+    const compasProfile = path.join(folder, 'compas-profile.json');
+    const profiled = await runCli(empty, ['measure', 'profile', compas, '--out', compasProfile]);
+    expect(profiled.exitCode).toBe(0);
+    expect(profiled.stdout).toMatch(/\nWarning: Column "decile_score" appears 2 times in the header/);
+    const report = await runCli(empty, ['measure', 'drift', '--reference-profile', compasProfile, compas, '--json']);
+    expect(report.exitCode).toBe(0);
+    const { warnings } = JSON.parse(report.stdout) as { warnings: string[] };
+    expect(warnings.filter((warning) => warning.includes('appears 2 times in the header')).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('rejects drift with one file and no profile', async () => {
     const result = await runCli(empty, ['measure', 'drift', adultTest]);
     expect(result.exitCode).toBe(2);

@@ -5,6 +5,7 @@ import {
   compareNumericColumns,
   distributionDistance,
   materializeDataSet,
+  mergeCountedSample,
   mergeSortedSamples,
   numericColumnSummaries,
   openDataSet,
@@ -184,5 +185,17 @@ describe('compareNumericColumns', () => {
     const error = await appErrorOf(() => compareNumericColumns(engine(), reference, mixed, ['day']));
     expect(error.message).toContain('but date (as in');
     expect(current.column('day').columnType).toBe('date');
+  });
+});
+
+describe('mergeCountedSample', () => {
+  it('equals the merge of the expanded sample', () => {
+    const counted: [number, number][] = [[-2, 3], [0, 1], [1.5, 4], [7, 2]];
+    const expanded = new Float64Array(counted.flatMap(([value, count]) => Array.from({ length: count }, () => value)));
+    for (const current of [[], [-3, -2, -2, 1.5, 8], [0, 0, 0], [7], [-5, 10]]) {
+      const sorted = new Float64Array(current);
+      expect(mergeCountedSample(counted, sorted)).toEqual(mergeSortedSamples(expanded, sorted));
+    }
+    expect(mergeCountedSample([], new Float64Array([1, 1, 2]))).toEqual(mergeSortedSamples(new Float64Array(), new Float64Array([1, 1, 2])));
   });
 });

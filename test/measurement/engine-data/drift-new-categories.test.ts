@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { Xoshiro128StarStar } from '../../../src/measurement/core/random.js';
-import { compareCategories, compareCategoryCounts, materializeDataSet, type CategoryCounts } from '../../../src/measurement/data/index.js';
+import type { CategoryCounts } from '../../../src/measurement/core/aggregates.js';
+import { compareCategories, compareCategoryCounts, materializeDataSet } from '../../../src/measurement/data/index.js';
 import { measureDrift } from '../../../src/measurement/engine/drift-measurement.js';
 import { columnOf, open, useDataEngine, useFixtureFolder } from './support.js';
 

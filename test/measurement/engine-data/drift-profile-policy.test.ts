@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleStandardNormal, Xoshiro128StarStar } from '../../../src/measurement/core/random.js';
 import { DataEngine, openDataSet } from '../../../src/measurement/data/index.js';
 import { profileReference } from '../../../src/measurement/engine/drift-profile.js';
+import { serializeReferenceProfile } from '../../../src/measurement/engine/drift-profile-file.js';
 import { runPolicy } from '../../../src/measurement/engine/run-policy.js';
 import { formatPolicyProblem, parsePolicy } from '../../../src/measurement/policy/parse-policy.js';
 import type { MeasurementPolicy } from '../../../src/measurement/policy/policy.js';
@@ -29,7 +30,7 @@ async function writeProfile(reference: string): Promise<string> {
   try {
     const profile = await profileReference(engine, await openDataSet(engine, { path: reference }), 'test');
     const file = path.join(path.dirname(reference), 'policy-reference.profile.json');
-    fs.writeFileSync(file, JSON.stringify(profile));
+    fs.writeFileSync(file, serializeReferenceProfile(profile));
     return file;
   } finally {
     await engine.close();

@@ -4,7 +4,7 @@ import { sampleStandardNormal, Xoshiro128StarStar } from '../../../src/measureme
 import { measureDriftFromProfile } from '../../../src/measurement/engine/drift-from-profile.js';
 import { measureDrift, type DriftMeasurement } from '../../../src/measurement/engine/drift-measurement.js';
 import { profileReference, type CategoricalProfileColumn, type NumericProfileColumn, type ReferenceProfile } from '../../../src/measurement/engine/drift-profile.js';
-import { parseReferenceProfile } from '../../../src/measurement/engine/drift-profile-file.js';
+import { parseReferenceProfile, serializeReferenceProfile } from '../../../src/measurement/engine/drift-profile-file.js';
 import { columnOf, open, useDataEngine, useFixtureFolder } from './support.js';
 
 const engine = useDataEngine();
@@ -31,7 +31,7 @@ const typed = (path: string) => open(engine(), { path, csv: { columnTypes: { x: 
 /** Profiles a file and reads the profile back from its JSON text, as the command line does. */
 async function storedProfile(file: string): Promise<ReferenceProfile> {
   const profile = await profileReference(engine(), await typed(file), 'test');
-  return parseReferenceProfile(JSON.stringify(profile), 'profile.json');
+  return parseReferenceProfile(serializeReferenceProfile(profile), 'profile.json');
 }
 
 /** The measurement without what names the reference's source, which differs between a file and a profile. */
@@ -127,7 +127,7 @@ describe('drift from a reference profile', () => {
 });
 
 describe('parseReferenceProfile', () => {
-  const valid = async () => JSON.parse(JSON.stringify(await profileReference(engine(), await typed(writeCsv('profile-valid.csv', rows(16, 1500, 0))), 'test'))) as Record<string, unknown> & { columns: Record<string, unknown>[] };
+  const valid = async () => JSON.parse(serializeReferenceProfile(await profileReference(engine(), await typed(writeCsv('profile-valid.csv', rows(16, 1500, 0))), 'test'))) as Record<string, unknown> & { columns: Record<string, unknown>[] };
 
   it('rejects text that is not JSON', () => {
     expect(() => parseReferenceProfile('x,level\n1,2\n', 'reference.csv')).toThrow(/The reference profile "reference\.csv" is not JSON/);
@@ -171,5 +171,53 @@ describe('parseReferenceProfile', () => {
     const x = profile.columns.find((column) => column['name'] === 'x') as { distinctState: string };
     x.distinctState = x.distinctState.slice(2);
     expect(() => parseReferenceProfile(JSON.stringify(profile), 'state.json')).toThrow(/distinctState must be 128 hexadecimal digits/);
+  });
+
+  it('rejects a consistent edit', async () => {
+    const profile = await valid();
+    const x = profile.columns.find((column) => column['name'] === 'x') as { bins: { counts: number[] } };
+    x.bins.counts[0] = (x.bins.counts[0] as number) + 1;
+    x.bins.counts[1] = (x.bins.counts[1] as number) - 1;
+    expect(() => parseReferenceProfile(JSON.stringify(profile), 'moved.json')).toThrow(/\/contentSha256 is [0-9a-f]{64}, but the content has SHA-256 [0-9a-f]{64}, so the profile was changed after custos measure profile wrote it/);
+  });
+
+  it('rejects edges that do not rise', async () => {
+    const profile = await valid();
+    const x = profile.columns.find((column) => column['name'] === 'x') as { bins: { edges: number[] } };
+    x.bins.edges = x.bins.edges.map(() => 0);
+    expect(() => parseReferenceProfile(JSON.stringify(profile), 'flat.json')).toThrow(/bins\/edges\/1 is not larger than the edge before it; edges rise strictly/);
+  });
+
+  it('rejects deep nesting without a crash', () => {
+    const nested = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const text = `{"kind":"custos-drift-reference-profile","version":1,"custosVersion":${nested},"columns":[]}`;
+    expect(() => parseReferenceProfile(text, 'deep.json')).toThrow(/nests objects or lists more than 8 deep/);
+  });
+
+  it('rejects a version given as text', async () => {
+    const profile = { ...(await valid()), version: '1' };
+    expect(() => parseReferenceProfile(JSON.stringify(profile), 'text.json')).toThrow(/has "version": "1", which is not a format version number/);
+  });
+
+  it('names the field of a bad count', async () => {
+    const profile = await valid();
+    (profile.columns.find((column) => column['name'] === 'city') as { missing: number }).missing = -1;
+    (profile.columns.find((column) => column['name'] === 'x') as { finite: number }).finite = 2 ** 60;
+    let message = '';
+    try {
+      parseReferenceProfile(JSON.stringify(profile), 'negative.json');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/\/columns\/2\/missing /);
+    expect(message).toMatch(/\/columns\/0\/finite /);
+    expect(message).not.toMatch(/Expected required property/);
+  });
+
+  it('rejects too many stored values', async () => {
+    const profile = await valid();
+    const x = profile.columns.find((column) => column['name'] === 'x') as { valueCounts: [number, number][] };
+    x.valueCounts = Array.from({ length: 10_001 }, (_, index) => [index, 1]);
+    expect(() => parseReferenceProfile(JSON.stringify(profile), 'values.json')).toThrow(/\/columns\/0\/valueCounts/);
   });
 });
