@@ -29,7 +29,7 @@ export async function openDataSet(engine: DataEngine, spec: DataFileSpec): Promi
   }
 
   const described = await describeScan(engine, resolved, context, headerFields);
-  const warnings = resolved.format === 'csv' && resolved.csv.header && headerFields !== null ? headerWarnings(resolved.path, headerFields, described.map((column) => column.name)) : [];
+  const warnings = resolved.format === 'csv' && resolved.csv.header && headerFields !== null ? headerWarnings(resolved.path, headerFields, described.map((column) => column.name), resolved.csv.delimiter) : [];
   return new DataSet(resolved.path, resolved.format, columnsAfterRecoding(described, resolved), warnings, { kind: 'file', spec: resolved }, context);
 }
 
@@ -125,11 +125,21 @@ async function findMalformedLine(engine: DataEngine, spec: ResolvedFileSpec, con
 
 /**
  * Warnings for header names that DuckDB changed: a name repeated (DuckDB compares names without
- * regard to case, and names the second copy `name_1`), or an empty name.
+ * regard to case, and names the second copy `name_1`), or an empty name. When most names after the
+ * first begin with a space, one warning names the likely delimiter instead of one per column,
+ * because the values then begin with a space too and will not match another file's.
  */
-function headerWarnings(path: string, headerFields: readonly string[], duckdbNames: readonly string[]): string[] {
+function headerWarnings(path: string, headerFields: readonly string[], duckdbNames: readonly string[], delimiter: string): string[] {
   if (headerFields.length !== duckdbNames.length) return [];
   const warnings: string[] = [];
+  const spaced = headerFields.slice(1).filter((field) => /^ \S/.test(field));
+  const spaceAfterDelimiter = headerFields.length > 2 && spaced.length > (headerFields.length - 1) / 2 && !delimiter.endsWith(' ');
+  if (spaceAfterDelimiter) {
+    const examples = spaced.slice(0, 2).map((field) => `"${field}"`).join(', ');
+    warnings.push(
+      `${spaced.length} of the ${headerFields.length} column names in the header of "${path}" begin with a space (${examples} …), so its fields are probably separated by ${JSON.stringify(`${delimiter} `)}, not ${JSON.stringify(delimiter)}, and its values begin with a space as well. DuckDB reads the names without the space; read the file with the delimiter ${JSON.stringify(`${delimiter} `)} (--delimiter, or --current-delimiter for the current file of a drift report, or csv.delimiter in a policy) so that the values match too`,
+    );
+  }
   const positionsByName = new Map<string, number[]>();
   headerFields.forEach((field, index) => {
     const key = field.toLowerCase();
@@ -144,7 +154,7 @@ function headerWarnings(path: string, headerFields: readonly string[], duckdbNam
       warnings.push(
         `Column "${field}" appears ${positions.length} times in the header of "${path}" (columns ${joinWithAnd(positions.map((position) => String(position + 1)))}); DuckDB names the copies ${copies}, so refer to a copy by that name`,
       );
-    } else if (duckdbNames[first] !== field) {
+    } else if (duckdbNames[first] !== field && !(spaceAfterDelimiter && duckdbNames[first] === field.trim())) {
       warnings.push(`Column ${first + 1} of the header of "${path}" is named "${field}"; DuckDB reads it as "${duckdbNames[first]}", so refer to it by that name`);
     }
   }

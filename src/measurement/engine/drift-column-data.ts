@@ -243,6 +243,12 @@ export class CategoricalColumnData {
   async aligned(topK: number): Promise<AlignedOutcome> {
     const comparison = await this.categoriesWithTopK(topK);
     const warnings: string[] = [];
+    const spacing = spacingMismatch(comparison);
+    if (spacing !== null) {
+      warnings.push(
+        `Most current values match a reference category only after removing surrounding spaces (${JSON.stringify(spacing.current)} against ${JSON.stringify(spacing.reference)}), so the test compares spellings rather than distributions; read the current file with the delimiter it uses, or recode its values`,
+      );
+    }
     if (comparison.otherKey !== null) {
       warnings.push(`${comparison.otherCategories} categories beyond the ${topK} most frequent share the bin "${comparison.otherKey}"`);
       const shares = unseenCategoryShares(comparison);
@@ -258,6 +264,30 @@ export class CategoricalColumnData {
 }
 
 export type ColumnData = NumericColumnData | CategoricalColumnData;
+
+/**
+ * Returns an example when more than half of the current values lie in categories that the
+ * reference lacks but has with surrounding spaces removed (" Private" against "Private"), as when
+ * a file separated by ", " is read with the delimiter ","; null otherwise.
+ */
+function spacingMismatch(comparison: CategoryComparison): { current: string; reference: string } | null {
+  const referenceByTrimmed = new Map<string, string>();
+  for (const [category, count] of comparison.reference.counts) {
+    if (count > 0 && category !== comparison.otherKey) referenceByTrimmed.set(category.trim(), category);
+  }
+  let currentTotal = 0;
+  let mismatched = 0;
+  let example: { current: string; reference: string } | null = null;
+  for (const [category, count] of comparison.current.counts) {
+    currentTotal += count;
+    if (category === comparison.otherKey || count === 0 || (comparison.reference.counts.get(category) ?? 0) > 0) continue;
+    const match = referenceByTrimmed.get(category.trim());
+    if (match === undefined || match === category) continue;
+    mismatched += count;
+    example ??= { current: category, reference: match };
+  }
+  return mismatched > currentTotal / 2 ? example : null;
+}
 
 /**
  * How far the share of current values in categories new to the reference may exceed its

@@ -105,6 +105,22 @@ describe('measureDrift on Adult', () => {
     expect(measurement.datasetDrift).toMatchObject({ defined: true, drifted: false, driftedColumns: 6, testedColumns: 15 });
   });
 
+  it('names the delimiter of the test split', async () => {
+    const commaOnly = { path: adultTestSpec.path, csv: { nullStrings: ['?'] } };
+    const measurement = await measureDrift(engine(), await open(engine(), adultTrainSpec), await open(engine(), commaOnly));
+
+    expect(measurement.warnings.filter((warning) => warning.includes('begin with a space'))).toEqual([
+      expect.stringContaining('so its fields are probably separated by ", ", not ","'),
+    ]);
+    expect(measurement.warnings.filter((warning) => warning.startsWith('Column 2 of the header'))).toEqual([]);
+    expect(columnOf(measurement, 'workclass').warnings).toContainEqual(expect.stringContaining('only after removing surrounding spaces (" Private" against "Private")'));
+    expect(columnOf(measurement, 'age').warnings.join(' ')).not.toContain('surrounding spaces');
+
+    const correct = await measureDrift(engine(), await open(engine(), adultTrainSpec), await open(engine(), adultTestSpec));
+    expect(correct.warnings.join(' ')).not.toContain('begin with a space');
+    expect(correct.columns.flatMap((column) => column.warnings).join(' ')).not.toContain('surrounding spaces');
+  });
+
   it('lists the label as unmatched without the mapping', async () => {
     const measurement = await measureDrift(engine(), await open(engine(), adultTrainSpec), await open(engine(), adultTestSpec));
     expect(measurement.columns).toHaveLength(14);
