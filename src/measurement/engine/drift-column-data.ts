@@ -68,8 +68,8 @@ export interface NumericCounts {
 }
 
 /**
- * How one column's data gets bins or category counts that were not collected with the other
- * columns: from the files (`recountFromFiles`), or not at all when the reference is a stored profile.
+ * The source of a column's bins or category counts that were not collected with the other
+ * columns: the files (`recountFromFiles`), or an error when the reference is a stored profile.
  */
 export interface ColumnRecount {
   /** Counts of both samples on bins from the reference. */
@@ -98,7 +98,7 @@ export type NumericCollection =
       readonly fetchValues: () => Promise<NumericAggregate>;
       /** Counts per distinct value of both samples, when a scan collected them. */
       readonly valueCounts?: { readonly reference: CategoryCounts; readonly current: CategoryCounts };
-      /** Why the other measures on values are skipped, when the values cannot be fetched at all. */
+      /** The reason the other measures on values are skipped, when the values cannot be fetched at all. */
       readonly valuesSkipReason?: string;
     };
 
@@ -137,7 +137,7 @@ export class NumericColumnData {
     return this.collection.kind === 'counts';
   }
 
-  /** Why measures on values are skipped when not asked for, if not for their cost. */
+  /** The reason measures on values are skipped when not requested, if not their cost. */
   get valuesSkipReason(): string | undefined {
     return this.collection.kind === 'counts' ? this.collection.valuesSkipReason : undefined;
   }
@@ -267,8 +267,8 @@ export type ColumnData = NumericColumnData | CategoricalColumnData;
 
 /**
  * Returns an example when more than half of the current values lie in categories that the
- * reference lacks but has with surrounding spaces removed (" Private" against "Private"), as when
- * a file separated by ", " is read with the delimiter ","; null otherwise.
+ * reference has only with surrounding spaces removed (" Private" against "Private"). That happens
+ * when a file separated by ", " is read with the delimiter ",". Returns null otherwise.
  */
 function spacingMismatch(comparison: CategoryComparison): { current: string; reference: string } | null {
   const referenceByTrimmed = new Map<string, string>();
@@ -290,9 +290,9 @@ function spacingMismatch(comparison: CategoryComparison): { current: string; ref
 }
 
 /**
- * How far the share of current values in categories new to the reference may exceed its
- * Good-Turing expectation before a column with folded categories gets a warning: 5 percentage
- * points, well above the sampling noise of either share on thousands of values.
+ * The excess of the share of current values in categories new to the reference over its
+ * Good-Turing expectation at which a column with folded categories gets a warning. 5 percentage
+ * points is well above the sampling noise of either share on thousands of values.
  */
 export const unseenShareMargin = 0.05;
 

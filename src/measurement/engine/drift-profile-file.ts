@@ -14,7 +14,7 @@ import { profileValueLimit, referenceProfileKind, referenceProfileVersion, type 
  * problem named, instead of giving a wrong drift report.
  */
 
-/** Counts stay below 2^53, where a JavaScript number still holds every whole number. */
+/** Counts stay below 2^53, below which a JavaScript number represents every whole number. */
 const count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const positiveCount = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 /** Bins per column: far more than any binning a drift test uses, so that a damaged profile cannot ask for millions. */

@@ -54,7 +54,7 @@ export async function runPolicy(policy: MeasurementPolicy, aiSystemName: string,
   });
   try {
     const opened = new Map<DataRole, Promise<DataSet>>();
-    // Set by the first drift check that asks for the profile; a closure assignment TypeScript cannot follow, hence the holder.
+    // Set by the first drift check that requests the profile. TypeScript does not follow an assignment in a closure, hence the holder object.
     const profileRead: { promise: Promise<{ profile: ReferenceProfile; file: string } | null> | null } = { promise: null };
     const memo = new Map<string, Promise<unknown>>();
     const results: Partial<Record<MetricFamily, Record<string, unknown>>> = {};
