@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import YAML from 'yaml';
@@ -183,6 +184,9 @@ export function registerMeasureCommands(program: Command): void {
       if (path.resolve(flags.out) === path.resolve(reference)) {
         throw new AppError('VALIDATION_FAILED', `--out "${flags.out}" is the reference file itself, which the profile would replace; choose another file, such as ${reference}.profile.json`);
       }
+      if (isOtherFile(flags.out)) {
+        throw new AppError('VALIDATION_FAILED', `--out "${flags.out}" exists and is not a custos reference profile, so writing the profile would destroy it; choose another file, such as ${reference}.profile.json, or remove it first`);
+      }
       await withDataSets(flags, [{ file: reference, flags }], async (engine, [referenceSet]) => {
         const { profileReference } = await import('../../measurement/engine/drift-profile.js');
         const { custosVersion } = await import('../../platform/version.js');
@@ -251,6 +255,24 @@ function currentFileFlags(flags: FileFlags & DriftFlags): FileFlags {
     ...(flags.currentNullValues ?? flags.nullValues ? { nullValues: flags.currentNullValues ?? flags.nullValues } : {}),
     ...(flags.currentRecode ?? flags.recode ? { recode: flags.currentRecode ?? flags.recode } : {}),
   };
+}
+
+/** Returns whether a file with content exists that does not start as a reference profile does, so that `measure profile` must not replace it. */
+function isOtherFile(file: string): boolean {
+  let start: string;
+  try {
+    const descriptor = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(200);
+      start = buffer.subarray(0, fs.readSync(descriptor, buffer, 0, buffer.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(descriptor);
+    }
+  } catch {
+    // A file that does not exist, or cannot be opened, is for writeOutputFile to report.
+    return false;
+  }
+  return start.length > 0 && !start.startsWith('{"kind":"custos-drift-reference-profile"');
 }
 
 /** Splits a comma-separated flag value, trimming each item and dropping empty ones. */

@@ -246,7 +246,7 @@ export class CategoricalColumnData {
     const spacing = spacingMismatch(comparison);
     if (spacing !== null) {
       warnings.push(
-        `Most current values match a reference category only after removing surrounding spaces (${JSON.stringify(spacing.current)} against ${JSON.stringify(spacing.reference)}), so the test compares spellings rather than distributions; read the current file with the delimiter it uses, or recode its values`,
+        `Most current values match a reference category only after removing surrounding spaces (${JSON.stringify(spacing.current)} against ${JSON.stringify(spacing.reference)}), so the test compares spellings rather than distributions; read the ${spacing.current.length > spacing.reference.length ? 'current' : 'reference'} file with the delimiter it uses, or recode its values`,
       );
     }
     if (comparison.otherKey !== null) {

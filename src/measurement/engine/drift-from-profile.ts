@@ -1,4 +1,8 @@
-import type { CategoryCounts } from '../core/aggregates.js';
+import type { CategoryCounts, PooledValueCounts } from '../core/aggregates.js';
+import { alignBinnedCounts } from '../core/drift/binning.js';
+import { kolmogorovSmirnov } from '../core/drift/kolmogorov-smirnov.js';
+import { wassersteinDistance } from '../core/drift/wasserstein.js';
+import type { Measured } from '../core/measured.js';
 import { compareCategoryCounts, fetchSortedFinite, mergeCountedSample, type DataColumn, type DataEngine, type DataSet, type DriftScan, type NumericScanResult } from '../data/index.js';
 import { AppError } from '../../platform/errors.js';
 import { collectAgainstReference, type CollectedFacts, type ReferenceFallback } from './drift-collect.js';
@@ -17,9 +21,10 @@ import { countRows } from './row-count.js';
  * A test on values (KS, Anderson-Darling, Wasserstein) needs every reference value. It runs on a
  * column whose values the profile counts (see `profileValueLimit`), and on any other column it
  * raises VALIDATION_FAILED naming the column and the test. That includes the default KS test of
- * a column whose current sample has at most 1,000 values. Other bins than the profile's, and
- * `pooledLimit`, do not apply: the profile fixes the bins, and a column's values are pooled from
- * the profile's counts whatever their number.
+ * a column whose current sample has at most 1,000 values. Other bins than the profile's are
+ * rejected the same way, because the profile fixes the bins. Above `pooledLimit` values, KS and
+ * Wasserstein are computed from the distinct values with their counts, and Anderson-Darling is
+ * undefined, as in a direct report.
  */
 export async function measureDriftFromProfile(engine: DataEngine, profile: ReferenceProfile, profileFile: string, current: DataSet, options: DriftOptions = {}): Promise<DriftMeasurement> {
   const reference = profileColumnList(profile, profileFile);
@@ -32,7 +37,7 @@ export async function measureDriftFromProfile(engine: DataEngine, profile: Refer
     const numerical = plan.comparable.filter((pair) => driftColumnType(pair.reference) === 'numerical').map((pair) => pair.column);
     const categorical = plan.comparable.filter((pair) => driftColumnType(pair.reference) === 'categorical').map((pair) => pair.column);
     const facts: CollectedFacts = { currentRows: null };
-    const collection = collectAgainstReference(engine, currentSet, profileAggregates(profile, numerical, categorical), { numerical, categorical }, plan.settings, facts, profileFallback(engine, currentSet, profile, profileFile));
+    const collection = collectAgainstReference(engine, currentSet, profileAggregates(profile, numerical, categorical), { numerical, categorical }, plan.settings, facts, profileFallback(engine, currentSet, profile, profileFile, plan.settings.pooledLimit));
     const results = await measureCollectedColumns(collection, plan);
     const emptyReasons = emptyColumnReasons(profilePresentCounts(profile), await presentCounts(engine, currentSet, plan.untestable), plan.untestable);
 
@@ -99,7 +104,7 @@ function profilePresentCounts(profile: ReferenceProfile): PresentCounts {
  * Values are pooled from the profile's value counts and the current file, and category counts
  * with another top-k come from the stored and scanned counts. Anything else raises VALIDATION_FAILED.
  */
-function profileFallback(engine: DataEngine, current: DataSet, profile: ReferenceProfile, profileFile: string): ReferenceFallback {
+function profileFallback(engine: DataEngine, current: DataSet, profile: ReferenceProfile, profileFile: string, pooledLimit: number): ReferenceFallback {
   return {
     recounts: false,
     storesValues: (column) => (profileColumnNamed(profile, column) as NumericProfileColumn).valueCounts !== null,
@@ -114,20 +119,41 @@ function profileFallback(engine: DataEngine, current: DataSet, profile: Referenc
         );
       }
       const currentValues = await fetchSortedFinite(engine, current, column);
-      const pooled = mergeCountedSample(stored.valueCounts, currentValues);
       const currentResult = currentScan.numerical.get(column) as NumericScanResult;
-      return { kind: 'pooled', pooled: { ...pooled, reference: stored.excluded, current: currentResult.summary.excluded } };
+      const pooled: PooledValueCounts = { ...mergeCountedSample(stored.valueCounts, currentValues), reference: stored.excluded, current: currentResult.summary.excluded };
+      if (stored.finite + currentValues.length <= pooledLimit) return { kind: 'pooled', pooled };
+      // Above the pooled limit a direct report gets KS D and Wasserstein from SQL and leaves out
+      // Anderson-Darling, whose cost grows with the number of values; the same statistics come
+      // here from the distinct values with their counts.
+      return {
+        kind: 'large',
+        distance: {
+          statistic: valueOf(kolmogorovSmirnov(pooled).statistic),
+          wasserstein: valueOf(wassersteinDistance(pooled)),
+          referenceSize: stored.finite,
+          currentSize: currentValues.length,
+          reference: stored.excluded,
+          current: currentResult.summary.excluded,
+        },
+        summary: { distinctCount: pooled.values.length, referenceStandardDeviation: countedStandardDeviation(stored.valueCounts) },
+      };
     },
     recountOf: (column: string, currentScan: DriftScan): ColumnRecount => ({
-      bins: (method, binCount) => {
+      bins: async (method, binCount) => {
         const stored = profileColumnNamed(profile, column);
+        const currentBins = currentScan.numerical.get(column)?.bins ?? null;
+        if (stored.driftType === 'numerical' && stored.bins !== null && stored.bins.method === method && stored.bins.binCount === binCount) {
+          if ('undefinedReason' in stored.bins) return { defined: false, reason: stored.bins.undefinedReason };
+          if (currentBins !== null) {
+            const { edges, counts, below, above } = stored.bins;
+            return { defined: true, aligned: alignBinnedCounts({ edges, counts, below, above, excluded: stored.excluded }, currentBins), edges };
+          }
+        }
         const held = stored.driftType === 'numerical' && stored.bins !== null ? `only ${stored.bins.binCount} ${stored.bins.method} bins` : 'no bins';
-        return Promise.reject(
-          new AppError(
-            'VALIDATION_FAILED',
-            `Column "${column}" needs ${binCount} ${method} bins, but the reference profile "${profileFile}" stores ${held} for it. Use the test's default bins with a profile, or measure against the reference file ${profile.reference.file}`,
-            [{ path: `/columns/${column}`, message: `needs ${binCount} ${method} bins` }],
-          ),
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Column "${column}" needs ${binCount} ${method} bins, but the reference profile "${profileFile}" stores ${held} for it. Use the test's default bins with a profile, or measure against the reference file ${profile.reference.file}`,
+          [{ path: `/columns/${column}`, message: `needs ${binCount} ${method} bins` }],
         );
       },
       categories: async (topK) => {
@@ -137,6 +163,14 @@ function profileFallback(engine: DataEngine, current: DataSet, profile: Referenc
           const referenceCounts: CategoryCounts = { counts: new Map(stored.categories), missing: stored.missing };
           return compareCategoryCounts(column, referenceCounts, currentCounts, topK);
         }
+        const currentValues = currentScan.numerical.get(column)?.valueCounts ?? null;
+        if (stored.driftType === 'numerical' && stored.valueCounts !== null && currentValues !== null) {
+          // Keyed by each value's decimal form, as the pooled values of a small column give them.
+          const referenceCounts: CategoryCounts = { counts: new Map(stored.valueCounts.map(([value, count]) => [String(value), count])), missing: stored.excluded.missing };
+          const currentResult = currentScan.numerical.get(column) as NumericScanResult;
+          const current: CategoryCounts = { counts: new Map([...currentValues].map(([value, count]) => [String(value), count])), missing: currentResult.summary.excluded.missing };
+          return compareCategoryCounts(column, referenceCounts, current, topK);
+        }
         throw new AppError(
           'VALIDATION_FAILED',
           `Column "${column}" is to be tested per distinct value, but the reference profile "${profileFile}" or the current file has too many distinct values in it to count each. Choose a test on bins for the column, or measure against the reference file ${profile.reference.file}`,
@@ -145,4 +179,23 @@ function profileFallback(engine: DataEngine, current: DataSet, profile: Referenc
       },
     }),
   };
+}
+
+function valueOf(measured: Measured): number | null {
+  return measured.defined ? measured.value : null;
+}
+
+/** The population standard deviation of values given with their counts; null without any. */
+function countedStandardDeviation(valueCounts: readonly (readonly [number, number])[]): number | null {
+  let size = 0;
+  let mean = 0;
+  let sumOfSquares = 0;
+  // Welford's update, weighted by each value's count, so that large counts lose no precision.
+  for (const [value, count] of valueCounts) {
+    size += count;
+    const delta = value - mean;
+    mean += (delta * count) / size;
+    sumOfSquares += count * delta * (value - mean);
+  }
+  return size === 0 ? null : Math.sqrt(sumOfSquares / size);
 }

@@ -9,7 +9,7 @@ import { validationFailed, type ErrorDetail } from '../../platform/errors.js';
 import { collectColumns, collectStreamedColumns, type CollectedFacts } from './drift-collect.js';
 import type { ColumnData, DriftSource, SampleSizes } from './drift-column-data.js';
 import { driftColumnType, incomparableReason, loadColumns, matchColumns, unloadColumns, type ColumnList, type ColumnPair, type DriftColumnType, type LoadedDataSet, type MatchedColumns } from './drift-columns.js';
-import { incomparableMetricValue, measureDriftMetric, metricAcceptsType, type DriftMetricRequest, type DriftMetricValue } from './drift-metrics.js';
+import { incomparableMetricValue, measureDriftMetric, metricAppliesTo, type DriftMetricRequest, type DriftMetricValue } from './drift-metrics.js';
 import { measureColumnDrift, type DriftDistributions, type OtherDriftMeasure } from './drift-report-column.js';
 import { countRows } from './row-count.js';
 
@@ -234,7 +234,7 @@ export function assembleDrift(
     columns.push(untestedColumn(pair, reason));
     const type = driftColumnType(pair.reference);
     for (const request of settings.metrics) {
-      if (type !== null && metricAcceptsType(request.metric, type)) metrics[request.key]?.push(incomparableMetricValue(pair.column, reason));
+      if (type !== null && metricAppliesTo(request, pair.column, type)) metrics[request.key]?.push(incomparableMetricValue(pair.column, reason));
     }
   }
 
@@ -334,7 +334,7 @@ async function measureColumn(data: ColumnData, pair: ColumnPair, settings: Drift
 
   const metrics = new Map<string, DriftMetricValue>();
   for (const request of settings.metrics) {
-    if (metricAcceptsType(request.metric, data.type)) metrics.set(request.key, await measureDriftMetric(data, request, testSettings));
+    if (metricAppliesTo(request, pair.column, data.type)) metrics.set(request.key, await measureDriftMetric(data, request, testSettings));
   }
   return { result, metrics };
 }

@@ -38,6 +38,13 @@ export interface DriftMetricRequest {
   readonly metric: ColumnDriftMetric;
   /** Parameters as `metric-names.ts` defines them; absent ones take their defaults there. */
   readonly parameters: Readonly<Record<string, ParameterValue>>;
+  /** Reference columns to compute it for; absent or null for every compared column of a type it accepts. */
+  readonly columns?: readonly string[] | null;
+}
+
+/** Returns whether a metric request covers a column, by type and by the columns it names. */
+export function metricAppliesTo(request: DriftMetricRequest, column: string, type: 'numerical' | 'categorical'): boolean {
+  return metricAcceptsType(request.metric, type) && (request.columns == null || request.columns.includes(column));
 }
 
 export interface DriftMetricValue {

@@ -153,7 +153,7 @@ export function parseReferenceProfile(text: string, file: string): ReferenceProf
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new AppError('VALIDATION_FAILED', `The reference profile "${file}" is not JSON (${(error as Error).message}); write one with custos measure profile <reference> --out ${file}`);
+    throw new AppError('VALIDATION_FAILED', `The reference profile "${file}" is not JSON (${(error as Error).message}); write one with custos measure profile <reference> --out <reference>.profile.json and give that file`);
   }
 
   if (nestingDepth(value) > maxNesting) {
@@ -161,7 +161,7 @@ export function parseReferenceProfile(text: string, file: string): ReferenceProf
   }
   const header = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   if (header['kind'] !== referenceProfileKind) {
-    throw new AppError('VALIDATION_FAILED', `"${file}" is not a custos reference profile: its "kind" is ${JSON.stringify(header['kind'] ?? null)}, not "${referenceProfileKind}"; write one with custos measure profile <reference> --out ${file}`);
+    throw new AppError('VALIDATION_FAILED', `"${file}" is not a custos reference profile: its "kind" is ${JSON.stringify(header['kind'] ?? null)}, not "${referenceProfileKind}"; write one with custos measure profile <reference> --out <reference>.profile.json and give that file`);
   }
   if (typeof header['version'] !== 'number') {
     throw new AppError('VALIDATION_FAILED', `The reference profile "${file}" has "version": ${JSON.stringify(header['version'] ?? null)}, which is not a format version number; profile the reference file again with custos measure profile`);

@@ -161,8 +161,12 @@ function readPolicyProfile(policy: MeasurementPolicy): { profile: ReferenceProfi
   try {
     text = fs.readFileSync(given.path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
-    throw new AppError('VALIDATION_FAILED', `Cannot read the reference profile "${given.profile}" of data.reference.profile in the policy "${policy.name}": ${reason}; write it with custos measure profile <reference> --out ${given.profile}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `Cannot read the reference profile "${given.profile}" of data.reference.profile in the policy "${policy.name}" (${given.path}): ${reason}; write it with custos measure profile <reference> --out ${given.path}`,
+    );
   }
   return { profile: parseReferenceProfile(text, given.profile), file: given.profile };
 }

@@ -51,6 +51,7 @@ describe('CLI measure profile and drift --reference-profile', () => {
     const result = await runCli(empty, ['measure', 'drift', '--reference-profile', adultTrain, adultTest]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`The reference profile "${adultTrain}" is not JSON`);
+    expect(result.stderr).toContain('--out <reference>.profile.json');
   });
 
   it('rejects a missing profile file', async () => {
@@ -97,6 +98,17 @@ describe('CLI measure profile and drift --reference-profile', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('is the reference file itself');
     expect(fs.readFileSync(copy).equals(fs.readFileSync(adultTrain))).toBe(true);
+  });
+
+  it('replaces a profile but no other file', async () => {
+    const again = await runCli(empty, ['measure', 'profile', adultTrain, '--null-values', '?', '--out', profileFile]);
+    expect(again.exitCode).toBe(0);
+    const data = path.join(folder, 'data.csv');
+    fs.writeFileSync(data, 'a,b\n1,2\n');
+    const refused = await runCli(empty, ['measure', 'profile', adultTrain, '--out', data]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`--out "${data}" exists and is not a custos reference profile`);
+    expect(fs.readFileSync(data, 'utf8')).toBe('a,b\n1,2\n');
   });
 
   it('rejects a test on values the profile lacks', async () => {

@@ -117,7 +117,8 @@ describe('drift checks from a reference profile', () => {
     const files = writeSamples();
     const policy = policyWith('{ profile: no-such-profile.json }', path.dirname(files.reference));
     const error = await appErrorOf(() => runPolicy(policy, 'Test system', { threads: 2 }));
-    expect(error.message).toContain('Cannot read the reference profile "no-such-profile.json" of data.reference.profile in the policy "Drift from a profile": it does not exist');
+    expect(error.message).toContain('Cannot read the reference profile "no-such-profile.json" of data.reference.profile in the policy "Drift from a profile" (');
+    expect(error.message).toContain(`no-such-profile.json): it does not exist; write it with custos measure profile <reference> --out ${path.join(path.dirname(files.reference), 'no-such-profile.json')}`);
   });
 
   it('name a column whose values the profile lacks', async () => {
@@ -130,5 +131,40 @@ describe('drift checks from a reference profile', () => {
     expect(error.message).toContain('Column "score" needs every reference value for a test on values (KS, Anderson-Darling or Wasserstein)');
     expect(error.message).toContain('the reference has 12000 finite values and about 12000 distinct ones');
     expect(error.message).toContain('the metric jensen_shannon in a policy');
+  });
+});
+
+describe('drift metrics from a reference profile', () => {
+  it('run each metric on the columns of its checks', async () => {
+    const random = new Xoshiro128StarStar(13);
+    const rows = (count: number, shift: number) =>
+      Array.from({ length: count }, () => `${(sampleStandardNormal(random) + shift).toFixed(6)},${18 + Math.floor(random.nextDouble() * 60)},1`);
+    const reference = writeCsv('policy-pair-reference.csv', ['score,segment,amount', ...rows(12_000, 0)]);
+    writeCsv('policy-current.csv', ['score,segment,amount', ...rows(3000, 0.3)]);
+    const profile = await writeProfile(reference);
+    const folder = path.dirname(reference);
+    const pair = `  - id: segment-ks
+    metric: ks
+    columns: [segment]
+    threshold: { operator: ">=", value: 0.05 }
+  - id: score-js
+    metric: jensen_shannon
+    columns: [score]
+    threshold: { operator: "<", value: 0.1 }
+`;
+    const policyOf = (reference: string) => {
+      const text = `policyFormat: 1\nname: Pair\naiSystem: Test system\ndata:\n  reference: ${reference}\n  current: { file: policy-current.csv }\nchecks:\n${pair}`;
+      const result = parsePolicy(text, { baseDirectory: folder });
+      if (!result.ok) throw new Error(result.problems.map((problem) => formatPolicyProblem('policy.yaml', problem)).join('\n'));
+      return result.policy;
+    };
+
+    const fromProfile = await runPolicy(policyOf(`{ profile: ${path.basename(profile)} }`), 'Test system', { threads: 2 });
+    const fromFile = await runPolicy(policyOf(`{ file: ${path.basename(reference)} }`), 'Test system', { threads: 2 });
+    expect(comparable(fromProfile.outcome.outcomes)).toEqual(comparable(fromFile.outcome.outcomes));
+    expect(fromProfile.outcome.outcomes.map((outcome) => [outcome.checkId, outcome.column, outcome.result])).toEqual([
+      ['segment-ks', 'segment', 'passed'],
+      ['score-js', 'score', 'failed'],
+    ]);
   });
 });

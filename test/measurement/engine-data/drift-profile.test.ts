@@ -5,7 +5,7 @@ import { measureDriftFromProfile } from '../../../src/measurement/engine/drift-f
 import { measureDrift, type DriftMeasurement } from '../../../src/measurement/engine/drift-measurement.js';
 import { profileReference, type CategoricalProfileColumn, type NumericProfileColumn, type ReferenceProfile } from '../../../src/measurement/engine/drift-profile.js';
 import { parseReferenceProfile, serializeReferenceProfile } from '../../../src/measurement/engine/drift-profile-file.js';
-import { columnOf, open, useDataEngine, useFixtureFolder } from './support.js';
+import { columnOf, open, reasonOf, useDataEngine, useFixtureFolder, valueOf } from './support.js';
 
 const engine = useDataEngine();
 const writeCsv = useFixtureFolder();
@@ -106,6 +106,19 @@ describe('drift from a reference profile', () => {
     const currentFile = writeCsv('profile-bins-current.csv', rows(11, 5000, 0));
     const failure = measureDriftFromProfile(engine(), await storedProfile(referenceFile), 'profile.json', await typed(currentFile), { overrides: { x: { test: 'population-stability-index', binCount: 20 } } });
     await expect(failure).rejects.toThrow(/Column "x" needs 20 reference-quantiles bins, but the reference profile "profile.json" stores only 10 reference-quantiles bins/);
+  });
+
+  it('keeps the pooled limit of a direct report', async () => {
+    const referenceFile = writeCsv('profile-limit-reference.csv', rows(17, 3000, 0));
+    const currentFile = writeCsv('profile-limit-current.csv', rows(18, 3000, 0.2));
+    const options = { pooledLimit: 1000, overrides: { level: { test: 'anderson-darling' as const }, x: { test: 'kolmogorov-smirnov' as const } } };
+    const direct = await measureDrift(engine(), await typed(referenceFile), await typed(currentFile), options);
+    const fromProfile = await measureDriftFromProfile(engine(), await storedProfile(referenceFile), 'profile.json', await typed(currentFile), options);
+
+    expect(reasonOf(columnOf(fromProfile, 'level').statistic)).toContain('more than the pooled limit of 1000');
+    expect(columnOf(fromProfile, 'x').method).toBe(columnOf(direct, 'x').method);
+    expect(valueOf(columnOf(fromProfile, 'x').statistic)).toBeCloseTo(valueOf(columnOf(direct, 'x').statistic), 12);
+    expect(valueOf(columnOf(fromProfile, 'x').pValue)).toBeCloseTo(valueOf(columnOf(direct, 'x').pValue), 12);
   });
 
   it('maps a renamed current column', async () => {
