@@ -97,7 +97,7 @@ export async function benchmarkDrift(options: { directory: string; rows: number;
   }
 }
 
-/** The drift report from a stored reference profile, which reads only the current file; both tools store their reference aggregates once. */
+/** Times the drift report from a stored reference profile, which reads only the current file. Both tools store their reference aggregates once. */
 function benchmarkProfile(
   options: { directory: string; runs: number; format: 'csv' | 'parquet'; reference: string; current: string; drifted: readonly string[]; pandasSeconds: number | null },
   log: (line: string) => void,

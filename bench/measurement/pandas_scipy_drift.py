@@ -8,7 +8,7 @@ and total variation distance over the categories. With --with-ks it also runs th
 test and the Wasserstein distance divided by the reference standard deviation on numerical
 columns, which custos runs on large samples only when a policy or --test asks for them.
 With --write-profile FILE it stores the reference's bins and category counts with pickle and
-measures nothing; with --reference-profile FILE it reads those instead of a reference file and
+measures nothing. With --reference-profile FILE it reads those instead of a reference file, so it
 reads only the current file, as custos measure drift --reference-profile does. KS and Wasserstein
 need every reference value, so --with-ks does not combine with a profile.
 Prints one JSON line with the wall time in seconds and the peak resident memory in MB.

@@ -60,7 +60,11 @@ function sharedMeasurement(context: RunContext, role: DataRole): Promise<DriftMe
       // Each metric is computed for the columns its checks name, so that a test on values runs
       // only where a check reads it: on a reference profile it may not run elsewhere.
       const known = requests.get(key);
-      const columns = known === undefined ? candidate.columns : known.columns == null || candidate.columns === null ? null : [...new Set([...known.columns, ...candidate.columns])];
+      let columns = candidate.columns;
+      if (known !== undefined) {
+        const everyColumn = known.columns == null || candidate.columns === null;
+        columns = everyColumn ? null : [...new Set([...(known.columns ?? []), ...(candidate.columns ?? [])])];
+      }
       requests.set(key, { key, metric: candidate.metric, parameters: candidate.parameters, columns });
     }
     const measurement = await driftOf(context, role, {

@@ -162,9 +162,9 @@ export interface ReferenceFallback {
 /**
  * Yields the aggregates of each column from reference aggregates and one parse of the current
  * data set, which counts, bins (on the reference edges) and categorizes every column. The
- * distinct count over both samples comes from the HyperLogLog states of the two; a column with
- * at most `exactDistinctLimit` distinct reference values gets an exact count from the values of
- * both samples instead, unless the current sample has more than `valueCountLimit` distinct values.
+ * distinct count over both samples comes from the HyperLogLog states of the two. A column with at
+ * most `exactDistinctLimit` distinct reference values gets an exact count from the values of both
+ * samples instead, unless the current sample has more than `valueCountLimit` distinct values.
  * A numerical column whose test turns out to need other bins than the reference's, or its values,
  * gets them from `fallback`, as does a small column.
  */

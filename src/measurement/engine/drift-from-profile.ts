@@ -123,7 +123,7 @@ function profileFallback(engine: DataEngine, current: DataSet, profile: Referenc
       const pooled: PooledValueCounts = { ...mergeCountedSample(stored.valueCounts, currentValues), reference: stored.excluded, current: currentResult.summary.excluded };
       if (stored.finite + currentValues.length <= pooledLimit) return { kind: 'pooled', pooled };
       // Above the pooled limit a direct report gets KS D and Wasserstein from SQL and leaves out
-      // Anderson-Darling, whose cost grows with the number of values; the same statistics come
+      // Anderson-Darling, whose cost grows with the number of values. The same statistics come
       // here from the distinct values with their counts.
       return {
         kind: 'large',
@@ -149,10 +149,10 @@ function profileFallback(engine: DataEngine, current: DataSet, profile: Referenc
             return { defined: true, aligned: alignBinnedCounts({ edges, counts, below, above, excluded: stored.excluded }, currentBins), edges };
           }
         }
-        const held = stored.driftType === 'numerical' && stored.bins !== null ? `only ${stored.bins.binCount} ${stored.bins.method} bins` : 'no bins';
+        const storedBins = stored.driftType === 'numerical' && stored.bins !== null ? `only ${stored.bins.binCount} ${stored.bins.method} bins` : 'no bins';
         throw new AppError(
           'VALIDATION_FAILED',
-          `Column "${column}" needs ${binCount} ${method} bins, but the reference profile "${profileFile}" stores ${held} for it. Use the test's default bins with a profile, or measure against the reference file ${profile.reference.file}`,
+          `Column "${column}" needs ${binCount} ${method} bins, but the reference profile "${profileFile}" stores ${storedBins} for it. Use the test's default bins with a profile, or measure against the reference file ${profile.reference.file}`,
           [{ path: `/columns/${column}`, message: `needs ${binCount} ${method} bins` }],
         );
       },
@@ -185,7 +185,7 @@ function valueOf(measured: Measured): number | null {
   return measured.defined ? measured.value : null;
 }
 
-/** The population standard deviation of values given with their counts; null without any. */
+/** Computes the population standard deviation of values given with their counts, or null without any. */
 function countedStandardDeviation(valueCounts: readonly (readonly [number, number])[]): number | null {
   let size = 0;
   let mean = 0;

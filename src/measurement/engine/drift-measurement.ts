@@ -174,7 +174,7 @@ export async function measureDrift(engine: DataEngine, reference: DataSet, curre
   }
 }
 
-/** What a drift measurement compares, decided from the column lists and options before any scan. */
+/** The columns and settings of a drift measurement, decided from the column lists and options before any scan. */
 export interface DriftPlan {
   readonly settings: DriftSettings;
   readonly mapping: Readonly<Record<string, string>>;

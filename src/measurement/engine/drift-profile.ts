@@ -55,7 +55,7 @@ export interface CategoricalProfileColumn {
   readonly missing: number;
 }
 
-/** A column of a type no drift test reads, kept so that a report can say why it is not tested. */
+/** A column of a type no drift test reads, kept so that a report can state why it is not tested. */
 export interface UntestedProfileColumn {
   readonly name: string;
   readonly duckdbType: string;
@@ -122,7 +122,7 @@ function profileColumn(column: DataColumn, aggregates: ReferenceAggregates, valu
   const type = driftColumnType(column);
   if (type === 'categorical') {
     const counts = aggregates.categories.get(column.name) as CategoryCounts;
-    const categories = [...counts.counts].sort(([leftName, left], [rightName, right]) => right - left || (leftName < rightName ? -1 : leftName > rightName ? 1 : 0));
+    const categories = [...counts.counts].sort(byCountThenName);
     return { name: column.name, duckdbType: column.duckdbType, driftType: 'categorical', categories, missing: counts.missing };
   }
   if (type === null) return { name: column.name, duckdbType: column.duckdbType, driftType: null };
@@ -141,6 +141,13 @@ function profileColumn(column: DataColumn, aggregates: ReferenceAggregates, valu
   };
 }
 
+/** Orders categories most frequent first, and equal counts by name, so that a profile of the same file is the same text. */
+function byCountThenName([leftName, left]: readonly [string, number], [rightName, right]: readonly [string, number]): number {
+  if (left !== right) return right - left;
+  if (leftName === rightName) return 0;
+  return leftName < rightName ? -1 : 1;
+}
+
 function profileBins(column: string, aggregates: ReferenceAggregates): ProfileBins | null {
   const request = aggregates.binRequests.find((candidate) => candidate.column === column);
   if (request === undefined) return null;
@@ -151,7 +158,7 @@ function profileBins(column: string, aggregates: ReferenceAggregates): ProfileBi
   return { method: request.method, binCount: request.binCount, undefinedReason };
 }
 
-/** The data-layer columns of a profile, as `DataSet.columns` gives them for the reference file. */
+/** Returns the data-layer columns of a profile, as `DataSet.columns` gives them for the reference file. */
 export function profileDataColumns(profile: ReferenceProfile): DataColumn[] {
   return profile.columns.map((column) => ({ name: column.name, duckdbType: column.duckdbType, columnType: classifyDuckDbType(column.duckdbType) }));
 }

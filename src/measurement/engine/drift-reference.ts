@@ -21,7 +21,7 @@ export interface ReferenceAggregates {
   /** The bins of each numerical column that may be tested on bins (see `referenceBinRequests`). */
   readonly binRequests: readonly BinRequest[];
   readonly edges: ReadonlyMap<string, readonly number[]>;
-  /** Why a requested column has no bins, such as a reference without finite values. */
+  /** The reason a requested column has no bins, such as a reference without finite values. */
   readonly binOutcomes: ReadonlyMap<string, AlignedOutcome>;
   readonly bins: ReadonlyMap<string, BinnedCounts>;
 }
@@ -35,9 +35,9 @@ export interface ReferenceAggregates {
 export const exactQuantileLimit = 100_000;
 
 /**
- * Scans the reference of `source` for its aggregates: one scan for the numerical counts and
- * distinct-value states, one for the category counts, one for the value counts of columns with
- * few distinct values, and the quantiles and bin counts of the large numerical columns.
+ * Scans the reference of `source` for its aggregates. One scan counts the numerical columns and
+ * their distinct-value states, one counts the categories, and one the values of columns with few
+ * distinct values. The quantiles and bin counts of the large numerical columns follow.
  */
 export async function scanReference(
   source: DriftSource,

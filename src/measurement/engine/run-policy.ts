@@ -155,20 +155,20 @@ async function evaluateCheck(context: RunContext, check: PolicyCheck): Promise<C
 
 /** Reads and checks the reference profile of a policy, or returns null when its reference is a data file. */
 function readPolicyProfile(policy: MeasurementPolicy): { profile: ReferenceProfile; file: string } | null {
-  const given = policy.data.referenceProfile;
-  if (given === null) return null;
+  const declared = policy.data.referenceProfile;
+  if (declared === null) return null;
   let text: string;
   try {
-    text = fs.readFileSync(given.path, 'utf8');
+    text = fs.readFileSync(declared.path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
     throw new AppError(
       'VALIDATION_FAILED',
-      `Cannot read the reference profile "${given.profile}" of data.reference.profile in the policy "${policy.name}" (${given.path}): ${reason}; write it with custos measure profile <reference> --out ${given.path}`,
+      `Cannot read the reference profile "${declared.profile}" of data.reference.profile in the policy "${policy.name}" (${declared.path}): ${reason}; write it with custos measure profile <reference> --out ${declared.path}`,
     );
   }
-  return { profile: parseReferenceProfile(text, given.profile), file: given.profile };
+  return { profile: parseReferenceProfile(text, declared.profile), file: declared.profile };
 }
 
 /** Opens the data file the policy names for a role and loads it once, so that every check reuses the scan. */

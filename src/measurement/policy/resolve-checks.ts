@@ -102,7 +102,7 @@ function resolveRole(metric: MetricName, raw: unknown, pointer: string, context:
       if (family === 'drift') return role;
       problems.push({
         pointer: `${pointer}/data`,
-        message: `names data.reference, which is a profile of the reference file and holds no rows to check; give data.reference a file to check its quality`,
+        message: `names data.reference, which is a profile of the reference file and contains no rows to check; give data.reference a file to check its quality`,
         expected: 'data.reference with a file',
         received: JSON.stringify('reference'),
       });

@@ -10,7 +10,7 @@ const adultTest = path.resolve('examples/adult/adult.test');
 /** How the Adult test split is read: ", " between fields, "?" for missing, and labels that end with ".". */
 const adultTestFlags = ['--current-delimiter', ', ', '--current-null-values', '?', '--current-recode', '{Y: {">50K.": ">50K", "<=50K.": "<=50K"}}', '--map', 'income-per-year=Y'];
 
-/** A database handle for a data folder with no custos database in it. */
+/** Returns a database handle for a data folder with no custos database in it. */
 function noDatabase(dataDir: string): TestDatabase {
   return { settings: { dataDir } } as unknown as TestDatabase;
 }
@@ -105,9 +105,9 @@ describe('CLI measure profile and drift --reference-profile', () => {
     expect(again.exitCode).toBe(0);
     const data = path.join(folder, 'data.csv');
     fs.writeFileSync(data, 'a,b\n1,2\n');
-    const refused = await runCli(empty, ['measure', 'profile', adultTrain, '--out', data]);
-    expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain(`--out "${data}" exists and is not a custos reference profile`);
+    const rejected = await runCli(empty, ['measure', 'profile', adultTrain, '--out', data]);
+    expect(rejected.exitCode).toBe(2);
+    expect(rejected.stderr).toContain(`--out "${data}" exists and is not a custos reference profile`);
     expect(fs.readFileSync(data, 'utf8')).toBe('a,b\n1,2\n');
   });
 

@@ -43,8 +43,8 @@ class TestRunContext implements RunContext {
   }
 
   async referenceProfile(): Promise<{ profile: ReferenceProfile; file: string } | null> {
-    const given = this.policy.data.referenceProfile;
-    return given === null ? null : { profile: parseReferenceProfile(fs.readFileSync(given.path, 'utf8'), given.profile), file: given.profile };
+    const declared = this.policy.data.referenceProfile;
+    return declared === null ? null : { profile: parseReferenceProfile(fs.readFileSync(declared.path, 'utf8'), declared.profile), file: declared.profile };
   }
 
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {

@@ -34,7 +34,7 @@ async function storedProfile(file: string): Promise<ReferenceProfile> {
   return parseReferenceProfile(serializeReferenceProfile(profile), 'profile.json');
 }
 
-/** The measurement without what names the reference's source, which differs between a file and a profile. */
+/** Returns the measurement without the fields that name the reference's source, which differ between a file and a profile. */
 function comparable(measurement: DriftMeasurement): unknown {
   const { reference, referenceProfile, ...rest } = measurement;
   return { ...rest, referenceRows: reference.rows };

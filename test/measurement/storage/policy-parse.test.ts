@@ -300,7 +300,7 @@ checks:
         pointer: '/data/reference/csv',
         message: 'applies to a reference data file, and this reference is a profile, which was read with its options when custos measure profile wrote it; remove csv',
       },
-      { line: 14, pointer: '/checks/1/data', message: 'names data.reference, which is a profile of the reference file and holds no rows to check; give data.reference a file to check its quality' },
+      { line: 14, pointer: '/checks/1/data', message: 'names data.reference, which is a profile of the reference file and contains no rows to check; give data.reference a file to check its quality' },
     ]);
   });
 

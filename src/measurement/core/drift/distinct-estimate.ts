@@ -4,10 +4,10 @@
  * only a value of the aggregate-state type, and no cast turns a BLOB back into one, so the state
  * of two samples is merged here.
  *
- * The layout and estimator are those of DuckDB 1.1 and later (checked against
- * `finalize(combine(…))` of the installed @duckdb/node-api in the tests): 64 one-byte registers
- * (precision 6), merged by taking the larger register, and estimated with Otmar Ertl's improved
- * raw estimator ("New cardinality estimation algorithms for HyperLogLog sketches",
+ * The layout and estimator are those of DuckDB 1.1 and later, and the tests check them against
+ * `finalize(combine(…))` of the installed @duckdb/node-api. A state has 64 one-byte registers
+ * (precision 6), two states merge by taking the larger register, and the estimate is Otmar Ertl's
+ * improved raw estimator ("New cardinality estimation algorithms for HyperLogLog sketches",
  * arXiv:1702.01284, 2017), rounded to the nearest whole number.
  */
 
